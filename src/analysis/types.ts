@@ -1,0 +1,121 @@
+/**
+ * What the analysis produces. Every latency is measured from a point we know exactly (a load
+ * stage boundary on our own clock) to a point seen in the platform's samples, so it carries
+ * a margin: the gap since the previous sample plus the source's own resolution. The true
+ * value lies in [valueMs - marginMs, valueMs].
+ */
+import type { LatencySummary, ErrorClass } from '../timeline/types.js';
+
+export interface MeasuredLatency {
+  /** ms from the load change to the milestone, or null when the milestone was never seen. */
+  valueMs: number | null;
+  /** Uncertainty below valueMs (poll gap + source resolution). */
+  marginMs: number;
+  /** t (ms since run start) at which the milestone was observed. */
+  atT: number | null;
+}
+
+/** Load, latency and errors over an interval (a transition, a stage, the whole run). */
+export interface LoadSlice {
+  fromT: number;
+  toT: number;
+  requests: number;
+  ok: number;
+  errors: Record<ErrorClass, number>;
+  throttled: number;
+  dropped: number;
+  /** errors (all classes) / completed. */
+  errorRate: number;
+  latency: LatencySummary;
+  /** completed / seconds. */
+  throughput: number;
+}
+
+export interface ScaleUpTransition {
+  /** Load change that triggered it (ms since run start) and the planned levels. */
+  loadChangeT: number;
+  fromLevel: number;
+  toLevel: number;
+  /** Desired replicas just before the change. */
+  baselineReplicas: number | null;
+  /** Highest desired count reached before the next load change. */
+  peakDesired: number | null;
+  /** load change -> utilization above the CPU target (when a target and CPU samples exist). */
+  utilizationAboveTarget: MeasuredLatency | null;
+  /** load change -> first sample with desired > baseline. */
+  firstDesiredIncrease: MeasuredLatency;
+  /** load change -> first sample with ready >= peakDesired. The scale-up latency. */
+  readyAtPeak: MeasuredLatency;
+  /** 'scaled' | 'no-scale' (replicas never rose) | 'incomplete' (ready never caught up) | 'unknown' (a gap hides it). */
+  outcome: 'scaled' | 'no-scale' | 'incomplete' | 'unknown';
+  /** Load while scaling: from the change until ready reached the peak (or the window end). */
+  during: LoadSlice | null;
+}
+
+export interface ScaleDownTransition {
+  loadChangeT: number;
+  fromLevel: number;
+  toLevel: number;
+  baselineReplicas: number | null;
+  /** Lowest desired count the autoscaler settled on before the next load change / run end. */
+  settledDesired: number | null;
+  firstDesiredDecrease: MeasuredLatency;
+  /** load change -> first sample with ready <= settledDesired. The scale-down latency. */
+  readyAtSettled: MeasuredLatency;
+  outcome: 'scaled' | 'no-scale' | 'incomplete' | 'unknown';
+  during: LoadSlice | null;
+}
+
+export interface FlapReport {
+  windowMs: number;
+  /** Each pair of opposite desired-replica moves closer than windowMs. */
+  flaps: Array<{ firstT: number; secondT: number; first: 'up' | 'down' }>;
+}
+
+export interface ReplicaStats {
+  minDesired: number | null;
+  maxDesired: number | null;
+  minReady: number | null;
+  maxReady: number | null;
+  /** Integral of ready replicas over the run, in replica-seconds (for cost). */
+  readyReplicaSeconds: number | null;
+}
+
+export interface CheckResult {
+  /** Stable id, e.g. `latency.p95`, `requests.search.p99`, `autoscaling.scale_up_time`. */
+  id: string;
+  /** Human statement of the target, e.g. `p95 <= 500ms`. */
+  target: string;
+  /** Human measured value, e.g. `412ms`, or `unknown`. */
+  measured: string;
+  /** Error margin in words when the measurement has one, e.g. `±1.2s`. */
+  margin?: string;
+  status: 'pass' | 'fail' | 'unknown';
+  /** Why it failed or is unknown, in one line. */
+  detail?: string;
+}
+
+export interface AnalysisResult {
+  runId: string;
+  profileName: string;
+  provider: string | null;
+  startedAtWall: number;
+  durationMs: number;
+  endStatus: 'completed' | 'interrupted' | 'aborted' | 'failed' | 'unknown';
+  /** Whole-run load, and per request name. */
+  load: LoadSlice | null;
+  loadByRequest: Record<string, LoadSlice>;
+  /** Best `throughputWindowMs` average of successful responses per second. */
+  sustainedThroughput: number | null;
+  replicas: ReplicaStats;
+  cpu: { meanPct: number | null; maxPct: number | null };
+  memory: { meanPct: number | null; maxPct: number | null };
+  scaleUps: ScaleUpTransition[];
+  scaleDowns: ScaleDownTransition[];
+  flapping: FlapReport;
+  checks: CheckResult[];
+  /** 'pass' when every check passed; 'fail' when any failed; 'unknown' when none failed but some are unknown. */
+  verdict: 'pass' | 'fail' | 'unknown';
+  /** Things the reader must know: gaps, generator saturation, skipped lines. */
+  notes: string[];
+}

@@ -1,0 +1,145 @@
+/**
+ * The profile: one YAML file that says what to load, what platform to watch, how long, and
+ * what counts as success. This zod schema is the single definition: it validates profiles,
+ * gives the TypeScript types, and generates schema/profile.schema.json for editors.
+ */
+import { z } from 'zod';
+import { duration, fraction, nonNegative, nonNegativeInt, positiveInt } from './fields.js';
+
+export const TEST_TYPES = ['load', 'stress', 'spike', 'endurance', 'scalability'] as const;
+
+const stage = z
+  .strictObject({
+    name: z.string().optional().meta({ description: 'Shown in progress and reports.' }),
+    duration: duration('How long the stage lasts. 0s makes an instant jump to its target.'),
+    rate: nonNegative('Open model: arrival rate (req/s) reached at the END of the stage, ramping linearly from the previous stage.').optional(),
+    vus: nonNegativeInt('Closed model: virtual users reached at the end of the stage.').optional(),
+  })
+  .meta({ description: 'A linear ramp from the previous level to this one over `duration` (k6 semantics).' });
+
+const request = z
+  .strictObject({
+    name: z.string().min(1).regex(/^[A-Za-z0-9_.:-]+$/, { error: 'use letters, digits, _ . : -' }).meta({ description: 'Name used in reports and per-request targets.' }),
+    method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).default('GET'),
+    path: z.string().startsWith('/', { error: 'a path starts with /' }).default('/'),
+    weight: nonNegative('Relative share of arrivals in the mix.').default(1),
+    headers: z.record(z.string(), z.string()).default({}),
+    body: z.string().optional().meta({ description: 'Raw request body.' }),
+    json: z.unknown().optional().meta({ description: 'Request body sent as JSON (sets content-type).' }),
+    timeout: duration('Per-request deadline; overrides load.timeout.').optional(),
+  })
+  .refine((r) => !(r.body !== undefined && r.json !== undefined), { error: 'give either body or json, not both', path: ['json'] });
+
+export const loadSchema = z
+  .strictObject({
+    url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).optional().meta({
+      description: 'Base URL that receives load. Optional when the provider runs the service itself (local).',
+    }),
+    model: z.enum(['open', 'closed']).default('open').meta({
+      description: 'open: arrivals at a planned rate, independent of responses (the default for autoscaling). closed: virtual users that wait for each response.',
+    }),
+    start: nonNegative('Level before the first stage (req/s for open, users for closed).').default(0),
+    stages: z.array(stage).min(1, { error: 'give at least one stage' }),
+    requests: z.array(request).min(1, { error: 'give at least one request' }).default([{ name: 'root', method: 'GET', path: '/', weight: 1, headers: {} }]),
+    connections: positiveInt('Connections kept open to the target (open model).').default(50),
+    max_in_flight: positiveInt('Open model: arrivals beyond this many outstanding requests are dropped and counted.').default(2000),
+    timeout: duration('Per-request deadline.').default(10_000),
+    think_time: duration('Closed model: pause between a response and the next request of a user.').default(0),
+    window: duration('Width of each timeline load window.').default(1000),
+  })
+  .superRefine((load, ctx) => {
+    load.stages.forEach((s, i) => {
+      if (load.model === 'open' && s.rate === undefined) ctx.addIssue({ code: 'custom', path: ['stages', i, 'rate'], message: 'open model stages need a rate (req/s)' });
+      if (load.model === 'open' && s.vus !== undefined) ctx.addIssue({ code: 'custom', path: ['stages', i, 'vus'], message: 'vus belongs to the closed model; this load is open (use rate)' });
+      if (load.model === 'closed' && s.vus === undefined) ctx.addIssue({ code: 'custom', path: ['stages', i, 'vus'], message: 'closed model stages need vus (virtual users)' });
+      if (load.model === 'closed' && s.rate !== undefined) ctx.addIssue({ code: 'custom', path: ['stages', i, 'rate'], message: 'rate belongs to the open model; this load is closed (use vus)' });
+    });
+    const names = new Set<string>();
+    load.requests.forEach((r, i) => {
+      if (names.has(r.name)) ctx.addIssue({ code: 'custom', path: ['requests', i, 'name'], message: `duplicate request name "${r.name}"` });
+      names.add(r.name);
+    });
+    if (load.requests.every((r) => r.weight === 0)) ctx.addIssue({ code: 'custom', path: ['requests'], message: 'at least one request needs a weight above 0' });
+  });
+
+export const providerSchema = z.strictObject({
+  name: z.string().meta({ description: 'Which platform scales the service: local, aws-ecs, azure-container-apps, kubernetes, cloud-run.' }),
+  poll_interval: duration('How often the platform is read.').default(5000),
+  settings: z.record(z.string(), z.unknown()).default({}).meta({ description: 'Provider-specific settings (see the README section of each provider).' }),
+});
+
+const latencyTargets = z
+  .strictObject({
+    p50: duration().optional(),
+    p90: duration().optional(),
+    p95: duration().optional(),
+    p99: duration().optional(),
+    p999: duration().optional(),
+    max: duration().optional(),
+  })
+  .meta({ description: 'Response-time limits, measured from the intended send time.' });
+
+const requestTargets = latencyTargets.extend({
+  error_rate: fraction('Max share of failed requests.').optional(),
+  throughput: nonNegative('Min sustained successful req/s for this request.').optional(),
+});
+
+export const targetsSchema = z.strictObject({
+  latency: latencyTargets.optional(),
+  error_rate: fraction('Max share of failed requests (transport errors, 5xx and 4xx).').optional(),
+  throughput: nonNegative('Min sustained throughput: the best 10 s average of successful req/s.').optional(),
+  requests: z.record(z.string(), requestTargets).optional().meta({ description: 'Per-request targets, keyed by request name.' }),
+  cpu: z
+    .strictObject({
+      target: fraction('The utilization the autoscaler aims for; marks the "utilization above target" phase.').optional(),
+      max: fraction('Max CPU utilization any sample may show.').optional(),
+    })
+    .optional(),
+  memory: z.strictObject({ max: fraction('Max memory utilization any sample may show.').optional() }).optional(),
+  autoscaling: z
+    .strictObject({
+      scale_up_time: duration('Max time from a load increase until ready replicas reach the count the autoscaler settled on.').optional(),
+      scale_down_time: duration('Max time from a load decrease until ready replicas settle at the lower count.').optional(),
+      min_instances: nonNegativeInt('Replicas must never drop below this.').optional(),
+      max_instances: positiveInt('Replicas must never exceed this.').optional(),
+      max_flaps: nonNegativeInt('Max direction changes of desired replicas within analysis.flap_window.').optional(),
+    })
+    .optional(),
+});
+
+export const analysisSchema = z.strictObject({
+  flap_window: duration('Two opposite scaling moves closer than this count as a flap.').default(300_000),
+  throughput_window: duration('Window for sustained throughput.').default(10_000),
+});
+
+export const profileSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    name: z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: 'use letters, digits, _ . - (it names the run folder)' }).optional(),
+    description: z.string().optional(),
+    type: z.enum(TEST_TYPES).optional().meta({ description: 'The classic test type this profile is; selects its report section.' }),
+    provider: providerSchema.optional().meta({ description: 'The platform that scales the service. Leave out for a plain load test.' }),
+    load: loadSchema.optional().meta({ description: 'The load to apply. Leave out to only observe (an audit, or load from another tool).' }),
+    observe_after: duration('Keep watching the platform this long after the load stops, to see scale-down.').default(0),
+    targets: targetsSchema.default({}),
+    analysis: analysisSchema.prefault({}),
+  })
+  .superRefine((p, ctx) => {
+    if (!p.provider && !p.load) ctx.addIssue({ code: 'custom', path: [], message: 'a profile needs a load, a provider, or both' });
+    if (p.load && !p.load.url && !p.provider) ctx.addIssue({ code: 'custom', path: ['load', 'url'], message: 'load.url is required when there is no provider to run the service' });
+    const names = new Set(p.load?.requests.map((r) => r.name) ?? []);
+    for (const key of Object.keys(p.targets.requests ?? {})) {
+      if (!names.has(key)) ctx.addIssue({ code: 'custom', path: ['targets', 'requests', key], message: `no request named "${key}" in load.requests (have: ${[...names].join(', ') || 'none'})` });
+    }
+    const a = p.targets.autoscaling;
+    if (a?.min_instances !== undefined && a.max_instances !== undefined && a.min_instances > a.max_instances)
+      ctx.addIssue({ code: 'custom', path: ['targets', 'autoscaling', 'min_instances'], message: `min_instances (${a.min_instances}) is above max_instances (${a.max_instances})` });
+  });
+
+/** A validated profile: durations in ms, percentages as fractions, defaults filled in. */
+export type Profile = z.output<typeof profileSchema>;
+export type LoadSpec = NonNullable<Profile['load']>;
+export type StageSpec = LoadSpec['stages'][number];
+export type RequestSpec = LoadSpec['requests'][number];
+export type Targets = Profile['targets'];
+export type ProviderSpec = NonNullable<Profile['provider']>;
