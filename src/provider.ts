@@ -65,7 +65,15 @@ export interface ScalingConfig {
   maxReplicas?: number;
   /** Each rule the autoscaler follows, e.g. `{ metric: 'cpu', target: 70, unit: '%' }`. */
   rules: ScalingRule[];
-  /** Timing knobs that bound what latency is achievable: sync period, cooldowns, windows (ms). */
+  /**
+   * Timing knobs that bound what latency is achievable, in ms: sync period, cooldowns,
+   * stabilization windows, metric resolution. Well-known keys the core compares with targets:
+   * - `earliestScaleUpMs`: the soonest a scale-up decision can follow a load increase by design
+   *   (e.g. ECS target tracking: 3 one-minute datapoints = 180000);
+   * - `earliestScaleDownMs`: the soonest a scale-down can follow a load decrease by design
+   *   (e.g. HPA: the 300 s downscale stabilization window);
+   * - `metricResolutionMs`: the resolution of the metric the platform scales on.
+   */
   timings: Record<string, number>;
   /** Provider-specific detail worth showing, already free of secrets. */
   details?: Record<string, unknown>;

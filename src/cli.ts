@@ -1,0 +1,92 @@
+/**
+ * The command line: the composition root. It is the only module that imports the provider
+ * registry; commands are imported lazily so `--help` stays fast and loads no cloud SDK.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { systemClock } from './clock.js';
+import { ExitCode, ProfileError, ScaleproofError } from './errors.js';
+import { stderrLogger } from './log.js';
+import { providers } from '../providers/index.js';
+import type { CommandContext } from './commands/context.js';
+import { VERSION } from './version.js';
+
+function context(): CommandContext {
+  return { providers, clock: systemClock, log: stderrLogger(process.env), env: process.env, stdout: process.stdout, stderr: process.stderr };
+}
+
+function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('scaleproof')
+    .description('Prove that a service autoscales the way you believe it does: load it, watch the platform, measure every scale-up and scale-down.')
+    .version(VERSION)
+    .showHelpAfterError('(run scaleproof --help for usage)')
+    .exitOverride();
+  const action =
+    <A extends unknown[]>(fn: (...args: A) => Promise<number>) =>
+    async (...args: A) => setExit(await fn(...args));
+
+  program
+    .command('run')
+    .description('run a validation: apply the load, watch the platform, analyse, write reports')
+    .argument('<profile>', 'profile YAML file')
+    .addOption(new Option('-o, --out <dir>', 'folder for run folders').default('runs'))
+    .option('--no-progress', 'no live progress line')
+    .action(action(async (file: string, opts: { out: string; progress: boolean }) => (await import('./commands/run.js')).runCommand(file, opts, context())));
+
+  program
+    .command('report')
+    .description('rebuild every report of a run from its timeline')
+    .argument('<run-dir>', 'a run folder (runs/<time>-<name>) or its timeline.ndjson')
+    .action(action(async (dir: string) => (await import('./commands/report.js')).reportCommand(dir, context())));
+
+  program
+    .command('validate')
+    .description('check a profile file without running it')
+    .argument('<profile>', 'profile YAML file')
+    .action(action(async (file: string) => (await import('./commands/validate.js')).validateCommand(file, context())));
+
+  program
+    .command('check')
+    .description('reach the platform, print its scaling configuration, warn where a target cannot be met by design')
+    .argument('<profile>', 'profile YAML file')
+    .action(action(async (file: string) => (await import('./commands/check.js')).checkCommand(file, context())));
+
+  program.addHelpText(
+    'after',
+    `\nProviders: ${Object.keys(providers).sort().join(', ')}\nExit codes: 0 targets met, 1 a target failed, 2 bad input, 3 run could not complete, 130/143 interrupted`,
+  );
+  return program;
+}
+
+/** Prints an error the way a user can act on it: message and hint, no stack trace. */
+function report(err: unknown): number {
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return ExitCode.ok;
+    return ExitCode.badInput; // commander already printed the message
+  }
+  if (err instanceof ProfileError) {
+    process.stderr.write(`${err.message}\n`);
+    return err.exitCode;
+  }
+  if (err instanceof ScaleproofError) {
+    process.stderr.write(`error: ${err.message}\n${err.hint ? `hint: ${err.hint}\n` : ''}`);
+    if (process.env.SCALEPROOF_DEBUG === '1' && err.cause) process.stderr.write(`cause: ${String((err.cause as Error).stack ?? err.cause)}\n`);
+    return err.exitCode;
+  }
+  process.stderr.write(`internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(process.env.SCALEPROOF_DEBUG === '1' && err instanceof Error ? `${err.stack}\n` : 'this is a bug in scaleproof; rerun with SCALEPROOF_DEBUG=1 for details and report it\n');
+  return ExitCode.runFailed;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let code: number = ExitCode.ok;
+  try {
+    await buildProgram((c) => (code = c)).parseAsync(argv);
+  } catch (err) {
+    code = report(err);
+  }
+  return code;
+}
+
+const code = await main(process.argv);
+// Let stdout drain, then exit with the code: open handles (sockets in TIME_WAIT, timers) must not keep us alive.
+process.stdout.write('', () => process.exit(code));
