@@ -20,6 +20,8 @@ export interface LoadSlice {
   fromT: number;
   toT: number;
   requests: number;
+  /** Responses of any status plus transport failures. */
+  completed: number;
   ok: number;
   errors: Record<ErrorClass, number>;
   throttled: number;
@@ -27,7 +29,13 @@ export interface LoadSlice {
   /** errors (all classes) / completed. */
   errorRate: number;
   latency: LatencySummary;
-  /** completed / seconds. */
+  /**
+   * True when every window carried an `hdr` histogram, so the percentiles are exact merges.
+   * False when some did not: their percentiles then count as the max of those windows'
+   * percentiles, an upper bound (count, mean and max stay exact).
+   */
+  latencyExact: boolean;
+  /** completed / seconds spanned by the windows (first window start to last window end). */
   throughput: number;
 }
 
@@ -38,6 +46,8 @@ export interface ScaleUpTransition {
   toLevel: number;
   /** Desired replicas just before the change. */
   baselineReplicas: number | null;
+  /** End of the window watched for this transition: the next load change or the end of the run. */
+  windowEndT: number;
   /** Highest desired count reached before the next load change. */
   peakDesired: number | null;
   /** load change -> utilization above the CPU target (when a target and CPU samples exist). */
@@ -57,6 +67,8 @@ export interface ScaleDownTransition {
   fromLevel: number;
   toLevel: number;
   baselineReplicas: number | null;
+  /** End of the window watched for this transition: the next load change or the end of the run. */
+  windowEndT: number;
   /** Lowest desired count the autoscaler settled on before the next load change / run end. */
   settledDesired: number | null;
   firstDesiredDecrease: MeasuredLatency;
@@ -70,6 +82,11 @@ export interface FlapReport {
   windowMs: number;
   /** Each pair of opposite desired-replica moves closer than windowMs. */
   flaps: Array<{ firstT: number; secondT: number; first: 'up' | 'down' }>;
+  /**
+   * Reversals closer than windowMs that followed the planned load (the load moved in the
+   * second move's direction in between): reported, not counted as flaps.
+   */
+  loadDriven: Array<{ firstT: number; secondT: number; first: 'up' | 'down' }>;
 }
 
 export interface ReplicaStats {
@@ -107,6 +124,8 @@ export interface AnalysisResult {
   loadByRequest: Record<string, LoadSlice>;
   /** Best `throughputWindowMs` average of successful responses per second. */
   sustainedThroughput: number | null;
+  /** The same per request name (null when that request has no windows). */
+  sustainedThroughputByRequest: Record<string, number | null>;
   replicas: ReplicaStats;
   cpu: { meanPct: number | null; maxPct: number | null };
   memory: { meanPct: number | null; maxPct: number | null };

@@ -1,0 +1,92 @@
+/**
+ * The analysis: a pure function from a timeline to numbers, transitions, checks and a verdict.
+ * No IO and no clock: the same timeline always gives the same result, so reports can be rebuilt
+ * offline from the NDJSON file alone.
+ */
+import type { Timeline, TimelineRecord } from '../timeline/types.js';
+import { overallVerdict } from './check-util.js';
+import { loadChecks, requestScope, runScope } from './checks-load.js';
+import { platformChecks } from './checks-platform.js';
+import { findFlaps } from './flapping.js';
+import { findLoadChanges } from './load-changes.js';
+import { sustainedThroughput, wholeRunSlice } from './load-slices.js';
+import { collectNotes } from './notes.js';
+import { replicaStats, utilization } from './replicas.js';
+import { analyzeScaleDown } from './scale-down.js';
+import { analyzeScaleUp, type ReplicaSeries } from './scale-up.js';
+import { maxOf, series } from './series.js';
+import type { AnalysisResult, LoadSlice } from './types.js';
+
+export type * from './types.js';
+export { findLoadChanges, type LoadChange } from './load-changes.js';
+export { loadSlice, sustainedThroughput } from './load-slices.js';
+
+export function analyze(timeline: Timeline): AnalysisResult {
+  const { header } = timeline;
+  const profile = header.profile;
+  const byT = <T extends { t: number }>(list: readonly T[]) => [...list].sort((a, b) => a.t - b.t);
+  const samples = byT(timeline.samples);
+  const load = byT(timeline.load);
+  const durationMs = runEnd(timeline);
+  const changes = findLoadChanges(timeline, durationMs);
+  const data: ReplicaSeries = {
+    desired: series(samples, 'desired'),
+    ready: series(samples, 'ready'),
+    cpuPct: series(samples, 'cpuPct'),
+    gaps: timeline.gaps,
+    load,
+  };
+
+  const runSlice = wholeRunSlice(load, durationMs);
+  const loadByRequest: Record<string, LoadSlice> = {};
+  const sustainedByRequest: Record<string, number | null> = {};
+  for (const [name, records] of timeline.loadByRequest) {
+    const sorted = byT(records);
+    const slice = wholeRunSlice(sorted, durationMs);
+    if (slice) loadByRequest[name] = slice;
+    sustainedByRequest[name] = sustainedThroughput(sorted, profile.analysis.throughput_window);
+  }
+
+  const result: AnalysisResult = {
+    runId: header.runId,
+    profileName: profile.name ?? header.profilePath,
+    provider: header.provider,
+    startedAtWall: header.startedAtWall,
+    durationMs,
+    endStatus: timeline.end?.status ?? 'unknown',
+    load: runSlice,
+    loadByRequest,
+    sustainedThroughput: sustainedThroughput(load, profile.analysis.throughput_window),
+    sustainedThroughputByRequest: sustainedByRequest,
+    replicas: replicaStats(samples, durationMs),
+    cpu: utilization(samples, 'cpuPct'),
+    memory: utilization(samples, 'memPct'),
+    scaleUps: changes.filter((c) => c.direction === 'increase').map((c) => analyzeScaleUp(c, data, profile.targets.cpu?.target)),
+    scaleDowns: changes.filter((c) => c.direction === 'decrease').map((c) => analyzeScaleDown(c, data)),
+    flapping: findFlaps(data.desired, changes, profile.analysis.flap_window),
+    checks: [],
+    verdict: 'pass',
+    notes: collectNotes(timeline, runSlice),
+  };
+  const requestScopes = Object.fromEntries(
+    Object.keys(profile.targets.requests ?? {}).map((name) => [name, requestScope(name, loadByRequest[name] ?? null, sustainedByRequest[name] ?? null)]),
+  );
+  result.checks = [...loadChecks(profile.targets, runScope(runSlice, result.sustainedThroughput), requestScopes), ...platformChecks(profile.targets, result)];
+  result.verdict = overallVerdict(result.checks);
+  return result;
+}
+
+/** The end record's t, or (for a run that was killed) the latest time any record mentions. */
+function runEnd(timeline: Timeline): number {
+  if (timeline.end) return timeline.end.t;
+  const times: number[] = [0];
+  const add = (records: readonly Pick<TimelineRecord & { t: number }, 't'>[]) => records.forEach((r) => times.push(r.t));
+  add(timeline.stages);
+  add(timeline.phases);
+  add(timeline.samples);
+  add(timeline.events);
+  add(timeline.notes);
+  timeline.load.forEach((r) => times.push(r.t + r.windowMs));
+  timeline.gaps.forEach((g) => times.push(g.untilT));
+  return maxOf(times);
+}
