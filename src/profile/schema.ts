@@ -112,6 +112,21 @@ export const analysisSchema = z.strictObject({
   throughput_window: duration('Window for sustained throughput.').default(10_000),
 });
 
+export const costSchema = z.strictObject({
+  instance_hour: nonNegative('Price of one instance (replica) per hour, used for the cost of the run and by `scaleproof plan`.').optional(),
+  currency: z.string().min(1).max(8).optional().meta({ description: 'Label shown next to prices, e.g. USD or EUR.' }),
+});
+
+export const planSchema = z.strictObject({
+  peak_users: nonNegative('Concurrent users at the peak today.').optional(),
+  requests_per_user_per_minute: nonNegative('Requests one active user sends per minute.').optional(),
+  monthly_growth: fraction('Growth of peak users per month, compounded, e.g. 5%.').optional(),
+  months: positiveInt('How many months ahead to plan.').optional(),
+  buffer: fraction('Headroom added on top of the instances needed, e.g. 20%.').optional(),
+  capacity_per_instance: nonNegative('Assumed req/s one instance sustains, when no run measured it.').optional(),
+  hours_per_month: nonNegative('Hours billed per month (default 730).').optional(),
+});
+
 export const profileSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -123,6 +138,8 @@ export const profileSchema = z
     observe_after: duration('Keep watching the platform this long after the load stops, to see scale-down.').default(0),
     targets: targetsSchema.default({}),
     analysis: analysisSchema.prefault({}),
+    cost: costSchema.optional().meta({ description: 'Prices, for the cost of the run and the capacity plan.' }),
+    plan: planSchema.optional().meta({ description: 'Growth scenario for `scaleproof plan` (each value can be overridden on the command line).' }),
   })
   .superRefine((p, ctx) => {
     if (!p.provider && !p.load) ctx.addIssue({ code: 'custom', path: [], message: 'a profile needs a load, a provider, or both' });
