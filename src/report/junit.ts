@@ -1,0 +1,54 @@
+/**
+ * JUnit XML for CI test tabs: one testcase per check. A failed check is a <failure> whose
+ * message says measured vs target; a check that could not be measured is <skipped> (it did not
+ * pass, but nothing proved it failed either). Pure: result -> string, the caller writes it.
+ */
+import type { AnalysisResult, CheckResult } from '../analysis/types.js';
+
+/** Escapes text and attribute values; drops characters XML 1.0 cannot carry at all. */
+export function xmlEscape(value: string): string {
+  return value
+    .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+const attr = (name: string, value: string | number) => `${name}="${xmlEscape(String(value))}"`;
+
+export function renderJunit(result: AnalysisResult): string {
+  const failures = result.checks.filter((c) => c.status === 'fail').length;
+  const skipped = result.checks.filter((c) => c.status === 'unknown').length;
+  const tests = result.checks.length;
+  const time = (result.durationMs / 1000).toFixed(3);
+  const suiteName = `scaleproof.${result.profileName}`;
+  const counts = [attr('tests', tests), attr('failures', failures), attr('errors', 0), attr('skipped', skipped), attr('time', time)].join(' ');
+  const cases = result.checks.map((c) => testcase(c, suiteName));
+  const notes = result.notes.length ? `    <system-out>${xmlEscape(result.notes.join('\n'))}</system-out>\n` : '';
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n` +
+    `<testsuites ${attr('name', 'scaleproof')} ${counts}>\n` +
+    `  <testsuite ${attr('name', suiteName)} ${counts} ${attr('timestamp', new Date(result.startedAtWall).toISOString().replace(/\.\d+Z$/, ''))} ${attr('hostname', result.provider ?? 'none')}>\n` +
+    `    <properties>\n` +
+    `      <property ${attr('name', 'runId')} ${attr('value', result.runId)}/>\n` +
+    `      <property ${attr('name', 'verdict')} ${attr('value', result.verdict)}/>\n` +
+    `      <property ${attr('name', 'endStatus')} ${attr('value', result.endStatus)}/>\n` +
+    `    </properties>\n` +
+    cases.join('') +
+    notes +
+    `  </testsuite>\n` +
+    `</testsuites>\n`
+  );
+}
+
+function testcase(c: CheckResult, classname: string): string {
+  const open = `    <testcase ${attr('name', c.id)} ${attr('classname', classname)} ${attr('time', '0')}`;
+  const margin = c.margin ? ` (margin: ${c.margin})` : '';
+  const body = [`target: ${c.target}`, `measured: ${c.measured}${margin}`, ...(c.detail ? [c.detail] : [])].join('\n');
+  if (c.status === 'fail')
+    return `${open}>\n      <failure ${attr('message', `measured ${c.measured} vs target ${c.target}${margin}`)} ${attr('type', 'TargetNotMet')}>${xmlEscape(body)}</failure>\n    </testcase>\n`;
+  if (c.status === 'unknown') return `${open}>\n      <skipped ${attr('message', `could not be measured: ${c.detail ?? c.measured}`)}/>\n    </testcase>\n`;
+  return `${open}>\n      <system-out>${xmlEscape(body)}</system-out>\n    </testcase>\n`;
+}
