@@ -50,6 +50,23 @@ function buildProgram(setExit: (code: number) => void): Command {
     .argument('<profile>', 'profile YAML file')
     .action(action(async (file: string) => (await import('./commands/check.js')).checkCommand(file, context())));
 
+  program
+    .command('compare')
+    .description('compare two runs: scale-up/down time, peak replicas, p95, error rate; exit 1 on a regression')
+    .argument('<baseline-run>', 'run folder to compare against')
+    .argument('<run>', 'run folder to judge')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown']).default('text'))
+    .option('--suite <suite.yaml>', 'take the regression tolerances from this audit suite')
+    .action(action(async (a: string, b: string, opts: { format: string; suite?: string }) => (await import('./commands/compare.js')).compareCommand(a, b, opts, context())));
+
+  program
+    .command('history')
+    .description('show how the runs in a history folder moved; exit 1 when the latest run of a profile regressed')
+    .argument('<folder>', 'folder holding one run folder per run')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown']).default('text'))
+    .option('--suite <suite.yaml>', 'take the regression tolerances from this audit suite')
+    .action(action(async (dir: string, opts: { format: string; suite?: string }) => (await import('./commands/history.js')).historyCommand(dir, opts, context())));
+
   program.addHelpText(
     'after',
     `\nProviders: ${Object.keys(providers).sort().join(', ')}\nExit codes: 0 targets met, 1 a target failed, 2 bad input, 3 run could not complete, 130/143 interrupted`,

@@ -11,7 +11,10 @@ import type { Timeline } from '../timeline/types.js';
 import type { ReportContext } from './context.js';
 import { renderTimelineCsv } from './csv.js';
 import { textReports } from './index.js';
+import { renderSummaryChartSvg } from './chart-image.js';
+import { renderHtmlReport } from './html/index.js';
 import { renderJunit } from './junit.js';
+import { renderSummaryMarkdown } from './summary-markdown.js';
 
 export interface WrittenReports {
   result: AnalysisResult;
@@ -30,6 +33,9 @@ export async function writeReports(runDirOrTimeline: string): Promise<WrittenRep
   for (const [file, render] of Object.entries(textReports)) outputs[file] = render(result, ctx);
   outputs['junit.xml'] = renderJunit(result);
   outputs['timeline.csv'] = renderTimelineCsv(timeline);
+  outputs['report.html'] = renderHtmlReport(timeline, result);
+  outputs['chart.svg'] = renderSummaryChartSvg(timeline, result);
+  outputs['summary.md'] = renderSummaryMarkdown(result, ctx);
   const files: string[] = [];
   for (const [file, text] of Object.entries(outputs)) {
     const p = path.join(dir, file);
