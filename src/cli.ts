@@ -51,6 +51,13 @@ function buildProgram(setExit: (code: number) => void): Command {
     .action(action(async (file: string) => (await import('./commands/check.js')).checkCommand(file, context())));
 
   program
+    .command('audit')
+    .description('run the profiles of an audit suite in order, keep the runs in its history folder, flag regressions')
+    .argument('<suite>', 'suite YAML file')
+    .option('--no-progress', 'no live progress line')
+    .action(action(async (file: string, opts: { progress: boolean }) => (await import('./commands/audit.js')).auditCommand(file, opts, context())));
+
+  program
     .command('compare')
     .description('compare two runs: scale-up/down time, peak replicas, p95, error rate; exit 1 on a regression')
     .argument('<baseline-run>', 'run folder to compare against')
@@ -66,6 +73,24 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown']).default('text'))
     .option('--suite <suite.yaml>', 'take the regression tolerances from this audit suite')
     .action(action(async (dir: string, opts: { format: string; suite?: string }) => (await import('./commands/history.js')).historyCommand(dir, opts, context())));
+
+  program
+    .command('plan')
+    .description('capacity plan: instances and cost month by month for a growth scenario, from a run\'s measured capacity')
+    .argument('[run-dir]', 'a run folder (or its timeline.ndjson): capacity per instance is measured from it')
+    .option('--profile <file>', "take plan: and cost: from this profile (over the run's own)")
+    .option('--capacity <req/s>', 'req/s one instance sustains (overrides the measured value)')
+    .option('--peak-users <n>', 'peak concurrent users')
+    .option('--requests-per-user <n>', 'requests per user per minute')
+    .option('--growth <pct>', 'monthly growth, 5% or 0.05')
+    .option('--months <n>', 'months to plan (default 12)')
+    .option('--buffer <pct>', 'headroom (default 20%)')
+    .option('--price <amount>', 'price per instance-hour')
+    .option('--currency <code>', 'currency of the price')
+    .option('--hours-per-month <h>', 'hours billed per month (default 730)')
+    .option('--min-instances <n>', 'fewest instances (default 1)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
+    .action(action(async (runDir: string | undefined, opts: Record<string, string>) => (await import('./commands/plan.js')).planCommand({ ...opts, runDir }, context())));
 
   program.addHelpText(
     'after',

@@ -4,6 +4,7 @@
  * offline from the NDJSON file alone.
  */
 import type { Timeline, TimelineRecord } from '../timeline/types.js';
+import { computeInsights } from '../insights/index.js';
 import { overallVerdict } from './check-util.js';
 import { loadChecks, requestScope, runScope } from './checks-load.js';
 import { platformChecks } from './checks-platform.js';
@@ -61,7 +62,7 @@ export function analyze(timeline: Timeline): AnalysisResult {
     replicas: replicaStats(samples, durationMs),
     cpu: utilization(samples, 'cpuPct'),
     memory: utilization(samples, 'memPct'),
-    scaleUps: changes.filter((c) => c.direction === 'increase').map((c) => analyzeScaleUp(c, data, profile.targets.cpu?.target)),
+    scaleUps: changes.filter((c) => c.direction === 'increase').map((c) => analyzeScaleUp(c, data, profile.targets.cpu?.target ?? platformCpuTarget(timeline))),
     scaleDowns: changes.filter((c) => c.direction === 'decrease').map((c) => analyzeScaleDown(c, data)),
     flapping: findFlaps(data.desired, changes, profile.analysis.flap_window),
     checks: [],
@@ -73,7 +74,14 @@ export function analyze(timeline: Timeline): AnalysisResult {
   );
   result.checks = [...loadChecks(profile.targets, runScope(runSlice, result.sustainedThroughput), requestScopes), ...platformChecks(profile.targets, result)];
   result.verdict = overallVerdict(result.checks);
+  result.insights = computeInsights(timeline, result);
   return result;
+}
+
+/** The CPU target the platform itself scales on (a fraction), when the profile names none. */
+function platformCpuTarget(timeline: Timeline): number | undefined {
+  const rule = timeline.target?.description.scaling.rules.find((r) => r.metric === 'cpu' && r.unit === '%');
+  return rule ? rule.target / 100 : undefined;
 }
 
 /** The end record's t, or (for a run that was killed) the latest time any record mentions. */

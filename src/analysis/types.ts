@@ -5,6 +5,7 @@
  * value lies in [valueMs - marginMs, valueMs].
  */
 import type { LatencySummary, ErrorClass } from '../timeline/types.js';
+import type { Insights } from '../insights/types.js';
 
 export interface MeasuredLatency {
   /** ms from the load change to the milestone, or null when the milestone was never seen. */
@@ -137,4 +138,6 @@ export interface AnalysisResult {
   verdict: 'pass' | 'fail' | 'unknown';
   /** Things the reader must know: gaps, generator saturation, skipped lines. */
   notes: string[];
+  /** Test-type report, capacity per replica, right-sizing and cost (src/insights). */
+  insights?: Insights;
 }

@@ -3,6 +3,7 @@
  * contract, documented in docs/report-schema.md; a breaking change bumps `schema`.
  * Pure: builds the object from the analysis and the timeline header, no IO, no clock.
  */
+import type { Insights } from '../insights/types.js';
 import type {
   AnalysisResult,
   CheckResult,
@@ -59,6 +60,8 @@ export interface JsonReport {
   memory: { meanPct: number | null; maxPct: number | null };
   flapping: FlapReport;
   notes: string[];
+  /** Test-type report, capacity per replica, right-sizing and cost; null when not computed. */
+  insights: Insights | null;
 }
 
 export function buildJsonReport(result: AnalysisResult, ctx: ReportContext): JsonReport {
@@ -81,6 +84,7 @@ export function buildJsonReport(result: AnalysisResult, ctx: ReportContext): Jso
     memory: result.memory,
     flapping: result.flapping,
     notes: result.notes,
+    insights: result.insights ?? null,
   };
 }
 

@@ -4,6 +4,7 @@
  * request. Pure: no IO, no clock.
  */
 import type { AnalysisResult, CheckResult, LoadSlice } from '../analysis/types.js';
+import { renderInsightsMarkdown } from '../insights/render.js';
 import { formatDuration } from '../units.js';
 import { levelUnit, type ReportContext } from './context.js';
 import {
@@ -30,6 +31,7 @@ export function renderMarkdownReport(result: AnalysisResult, ctx: ReportContext)
     scaleDownSection(result, levelUnit(ctx)),
     requestsSection(result),
     platformSection(result, ctx),
+    result.insights ? renderInsightsMarkdown(result.insights).trim() : '',
     notesSection(result.notes),
   ];
   return `${sections.filter((s) => s !== '').join('\n\n')}\n`;

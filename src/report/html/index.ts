@@ -12,6 +12,7 @@ import { esc } from './escape.js';
 import { spanMarks, timelineMarks } from './overlay.js';
 import { scalingSpans } from './spans.js';
 import { REPORT_CSS } from './style.js';
+import { insightsHtml } from './insights.js';
 import { requestsTable, transitionsTable, verdictTable } from './tables.js';
 import { timeAxisFor, type TimeAxis } from './time-axis.js';
 
@@ -41,6 +42,7 @@ ${transitionsTable(result)}
 ${charts.join('\n')}
 <h2>Requests</h2>
 ${requestsTable(result)}
+${result.insights ? insightsHtml(result.insights) : ''}
 ${notes(timeline, result)}
 </body></html>
 `;
