@@ -1,0 +1,587 @@
+/**
+ * The `kubernetes` provider: a Deployment scaled by a HorizontalPodAutoscaler on any cluster
+ * (GKE, EKS, AKS, kind...). It WATCHES the HPA, the Deployment, its Pods and the HPA's Events
+ * (list + watch from resourceVersion, resume after drops, relist on 410 Gone, poll when a
+ * watch cannot be kept) and stamps every notification on arrival, since API times only have
+ * 1 s precision. CPU/memory come from metrics.k8s.io every 15 s. `sample()` answers from the
+ * watch caches: every change since the previous read, plus the state now.
+ */
+import * as k8s from '@kubernetes/client-node';
+import type { Logger } from '../../src/log.js';
+import { ProviderError } from '../../src/errors.js';
+import type { PlatformEvent, PlatformSample, Provider, ProviderContext, ProviderFactory, TargetDescription } from '../../src/provider.js';
+import { permissionLabel, permissionsNeeded, roleYaml, type Permission } from './access.js';
+import { PROVIDER, toProviderError, type Call, type CredentialChain } from './errors.js';
+import { loadKubeConfig } from './kubeconfig.js';
+import {
+  hpaConditionEvents,
+  hpaCpuUtilization,
+  hpaEvent,
+  hpaScaleDecision,
+  hpaWarnings,
+  podEvents,
+  podMetricsSample,
+  requestWarnings,
+  scalingConfig,
+  selectorString,
+  workloadValues,
+  type Deployment,
+  type Hpa,
+  type KEvent,
+  type Pod,
+  type PodMetrics,
+  type Seen,
+  type WorkloadValues,
+} from './map.js';
+import { Reflector, type ListResult, type WatchFn } from './reflector.js';
+import type { KubernetesSettings } from './settings.js';
+
+export { kubernetesSettingsSchema } from './settings.js';
+
+/** Test seam: replace how the watch connects (the real one is client-node's Watch). */
+export interface KubernetesDeps {
+  watch?: WatchFn;
+  /** Reconnect backoff of the watches (ms). */
+  watchBackoffMs?: number;
+}
+
+interface Snapshot {
+  atWall: number;
+  source: string;
+  values: WorkloadValues;
+}
+
+const MAX_EVENTS = 5000;
+
+export const createKubernetesProvider: ProviderFactory<KubernetesSettings> = (settings, ctx) => new KubernetesProvider(settings, ctx);
+
+export class KubernetesProvider implements Provider {
+  readonly name = PROVIDER;
+  readonly #s: KubernetesSettings;
+  readonly #ctx: ProviderContext;
+  readonly #log: Logger;
+  readonly #kc: k8s.KubeConfig;
+  readonly #chain: CredentialChain;
+  readonly #ns: string;
+  readonly #apps: k8s.AppsV1Api;
+  readonly #autoscaling: k8s.AutoscalingV2Api;
+  readonly #core: k8s.CoreV1Api;
+  readonly #custom: k8s.CustomObjectsApi;
+  readonly #authz: k8s.AuthorizationV1Api;
+  readonly #watchFn: WatchFn | null;
+  readonly #deps: KubernetesDeps;
+
+  #hpaName: string | undefined;
+  #depName: string | undefined;
+  #resolved = false;
+  #started: Promise<void> | null = null;
+  #starting = false;
+  #closed = false;
+  #hpaR: Reflector<Hpa> | null = null;
+  #depR: Reflector<Deployment> | null = null;
+  #podR: Reflector<Pod> | null = null;
+  #evR: Reflector<KEvent> | null = null;
+  #podsReadable = true;
+  #eventsReadable = true;
+  #metrics: 'unknown' | 'ok' | 'unavailable' | 'forbidden' | 'off';
+  #lastMetricsRead = -Infinity;
+  #last: Snapshot | null = null;
+  #pending: Snapshot[] = [];
+  #events = new Map<string, PlatformEvent>();
+  #replicaHistory: number[] = [];
+  #lastHpaCpu: number | undefined;
+  /** `verb resource.group` the access review said are denied (watches on them start as polls). */
+  #denied = new Set<string>();
+
+  constructor(settings: KubernetesSettings, ctx: ProviderContext, deps: KubernetesDeps = {}) {
+    this.#s = settings;
+    this.#ctx = ctx;
+    this.#log = ctx.log;
+    this.#deps = deps;
+    const loaded = loadKubeConfig(settings, ctx.env);
+    this.#kc = loaded.kc;
+    this.#chain = loaded.chain;
+    this.#ns = settings.namespace ?? loaded.contextNamespace ?? 'default';
+    this.#apps = this.#kc.makeApiClient(k8s.AppsV1Api);
+    this.#autoscaling = this.#kc.makeApiClient(k8s.AutoscalingV2Api);
+    this.#core = this.#kc.makeApiClient(k8s.CoreV1Api);
+    this.#custom = this.#kc.makeApiClient(k8s.CustomObjectsApi);
+    this.#authz = this.#kc.makeApiClient(k8s.AuthorizationV1Api);
+    this.#hpaName = settings.hpa;
+    this.#depName = settings.deployment;
+    this.#metrics = settings.pod_metrics ? 'unknown' : 'off';
+    if (!settings.watch) this.#watchFn = null;
+    else if (deps.watch) this.#watchFn = deps.watch;
+    else {
+      const w = new k8s.Watch(this.#kc);
+      this.#watchFn = (path, query, onEvent, done) => w.watch(path, query, onEvent, done);
+    }
+  }
+
+  /** The namespace and credential chain in use (for messages and tests). */
+  get target(): { namespace: string; context: string; deployment?: string; hpa?: string } {
+    return { namespace: this.#ns, context: this.#chain.context, ...(this.#depName ? { deployment: this.#depName } : {}), ...(this.#hpaName ? { hpa: this.#hpaName } : {}) };
+  }
+
+  // ------------------------------------------------------------------ API calls
+
+  async #call<T>(call: Omit<Call, 'namespace'>, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    signal?.throwIfAborted();
+    try {
+      return await fn();
+    } catch (err) {
+      throw toProviderError(err, { ...call, namespace: this.#ns }, this.#chain);
+    }
+  }
+
+  #readHpa(name: string): Promise<Hpa> {
+    return this.#call({ verb: 'get', group: 'autoscaling', resource: 'horizontalpodautoscalers', name }, () =>
+      this.#autoscaling.readNamespacedHorizontalPodAutoscaler({ name, namespace: this.#ns }),
+    ) as Promise<Hpa>;
+  }
+
+  #readDeployment(name: string): Promise<Deployment> {
+    return this.#call({ verb: 'get', group: 'apps', resource: 'deployments', name }, () => this.#apps.readNamespacedDeployment({ name, namespace: this.#ns })) as Promise<Deployment>;
+  }
+
+  #listHpas(fieldSelector?: string): Promise<ListResult<Hpa>> {
+    return this.#call({ verb: 'list', group: 'autoscaling', resource: 'horizontalpodautoscalers' }, async () => {
+      const r = await this.#autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace: this.#ns, ...(fieldSelector ? { fieldSelector } : {}) });
+      return { items: r.items as Hpa[], resourceVersion: r.metadata?.resourceVersion ?? '' };
+    });
+  }
+
+  #listDeployments(name: string): Promise<ListResult<Deployment>> {
+    return this.#call({ verb: 'list', group: 'apps', resource: 'deployments' }, async () => {
+      const r = await this.#apps.listNamespacedDeployment({ namespace: this.#ns, fieldSelector: `metadata.name=${name}` });
+      return { items: r.items as Deployment[], resourceVersion: r.metadata?.resourceVersion ?? '' };
+    });
+  }
+
+  #listPods(labelSelector: string | undefined): Promise<ListResult<Pod>> {
+    return this.#call({ verb: 'list', group: '', resource: 'pods' }, async () => {
+      const r = await this.#core.listNamespacedPod({ namespace: this.#ns, ...(labelSelector ? { labelSelector } : {}) });
+      return { items: r.items as Pod[], resourceVersion: r.metadata?.resourceVersion ?? '' };
+    });
+  }
+
+  #eventSelector(): string {
+    return `involvedObject.kind=HorizontalPodAutoscaler,involvedObject.name=${this.#hpaName}`;
+  }
+
+  #listEvents(): Promise<ListResult<KEvent>> {
+    return this.#call({ verb: 'list', group: '', resource: 'events' }, async () => {
+      const r = await this.#core.listNamespacedEvent({ namespace: this.#ns, fieldSelector: this.#eventSelector() });
+      return { items: r.items as KEvent[], resourceVersion: r.metadata?.resourceVersion ?? '' };
+    });
+  }
+
+  #listPodMetrics(labelSelector: string | undefined): Promise<PodMetrics[]> {
+    return this.#call({ verb: 'list', group: 'metrics.k8s.io', resource: 'pods' }, async () => {
+      const r = (await this.#custom.listNamespacedCustomObject({ group: 'metrics.k8s.io', version: 'v1beta1', namespace: this.#ns, plural: 'pods', ...(labelSelector ? { labelSelector } : {}) })) as { items?: PodMetrics[] };
+      return r.items ?? [];
+    });
+  }
+
+  // ------------------------------------------------------------------ describe (for `check` and the run header)
+
+  /** SelfSubjectAccessReview per permission; null when the review API itself cannot be used. */
+  async #accessReview(perms: readonly Permission[]): Promise<Map<Permission, boolean> | null> {
+    try {
+      const answers = await Promise.all(
+        perms.map(async (p) => {
+          const r = await this.#authz.createSelfSubjectAccessReview({
+            body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { namespace: this.#ns, verb: p.verb, group: p.group, resource: p.resource } } },
+          });
+          return [p, r.status?.allowed === true] as const;
+        }),
+      );
+      return new Map(answers);
+    } catch (err) {
+      const e = toProviderError(err, { verb: 'create', group: 'authorization.k8s.io', resource: 'selfsubjectaccessreviews', namespace: this.#ns }, this.#chain);
+      if (e.kind === 'credentials' || e.kind === 'unavailable') throw e;
+      this.#log.debug(`kubernetes: SelfSubjectAccessReview unavailable (${e.message}); checking access by trying`);
+      return null;
+    }
+  }
+
+  /** Find the HPA and the Deployment; throws not-found / config errors a user can act on. */
+  async #resolve(signal?: AbortSignal): Promise<{ hpa?: Hpa; deployment: Deployment; warnings: string[] }> {
+    const warnings: string[] = [];
+    let hpa: Hpa | undefined;
+    if (this.#hpaName) {
+      hpa = await this.#readHpa(this.#hpaName);
+      const ref = hpa.spec?.scaleTargetRef;
+      if (ref && ref.kind !== 'Deployment') {
+        throw new ProviderError(PROVIDER, 'config', `HPA ${this.#hpaName} scales a ${ref.kind} (${ref.name}); this provider follows Deployments only`);
+      }
+      if (this.#depName && ref && ref.name !== this.#depName) {
+        throw new ProviderError(PROVIDER, 'config', `HPA ${this.#hpaName} targets Deployment ${ref.name}, not ${this.#depName}`, { hint: 'fix provider.settings.deployment or .hpa (or give only one of them)' });
+      }
+      this.#depName ??= ref?.name;
+    }
+    if (!this.#depName) throw new ProviderError(PROVIDER, 'config', 'no Deployment to watch: set provider.settings.deployment');
+    signal?.throwIfAborted();
+    const deployment = await this.#readDeployment(this.#depName);
+    if (!this.#hpaName) {
+      try {
+        const all = await this.#listHpas();
+        const matching = all.items.filter((h) => h.spec?.scaleTargetRef.kind === 'Deployment' && h.spec.scaleTargetRef.name === this.#depName);
+        if (matching.length > 1) warnings.push(`${matching.length} HPAs target Deployment ${this.#depName} (${matching.map((h) => h.metadata?.name).join(', ')}); following ${matching[0]!.metadata?.name}. Set provider.settings.hpa to choose.`);
+        hpa = matching[0];
+        this.#hpaName = hpa?.metadata?.name;
+        if (!hpa) warnings.push(`no HorizontalPodAutoscaler in namespace ${this.#ns} targets Deployment ${this.#depName}: its replica count only changes by hand`);
+      } catch (err) {
+        if (!(err instanceof ProviderError) || err.kind !== 'access-denied') throw err;
+        warnings.push(`cannot list HorizontalPodAutoscalers (${err.message}); set provider.settings.hpa, or grant list on horizontalpodautoscalers.autoscaling`);
+      }
+    }
+    this.#resolved = true;
+    return { ...(hpa ? { hpa } : {}), deployment, warnings };
+  }
+
+  async describe(signal: AbortSignal): Promise<TargetDescription> {
+    const perms = permissionsNeeded({ hpa: this.#hpaName !== undefined, podMetrics: this.#s.pod_metrics });
+    const access = await this.#accessReview(perms);
+    signal.throwIfAborted();
+    const warnings: string[] = [];
+    if (access) {
+      const missing = perms.filter((p) => access.get(p) === false);
+      const required = missing.filter((p) => p.required);
+      if (required.length > 0) {
+        throw new ProviderError(
+          PROVIDER,
+          'access-denied',
+          `RBAC: user "${this.#chain.user}" (context "${this.#chain.context}") is missing ${required.map(permissionLabel).join(', ')} in namespace ${this.#ns}` +
+            (missing.length > required.length ? `; also missing (optional): ${missing.filter((p) => !p.required).map(permissionLabel).join(', ')}` : ''),
+          { hint: `apply a read-only Role and bind it to that user:\n${roleYaml(this.#ns, perms)}` },
+        );
+      }
+      for (const p of missing) {
+        warnings.push(`RBAC: missing ${permissionLabel(p)} in namespace ${this.#ns}: ${p.without ?? 'needed'}`);
+        this.#denied.add(permissionLabel(p));
+      }
+    }
+    const { hpa, deployment, warnings: resolveWarnings } = await this.#resolve(signal);
+    warnings.push(...resolveWarnings);
+    const template = deployment.spec?.template?.spec;
+    warnings.push(...requestWarnings(template, hpa, `Deployment ${this.#depName}`));
+    if (hpa) warnings.push(...hpaWarnings(hpa, deployment));
+    if (this.#s.pod_metrics) {
+      const m = await this.#probeMetrics(deployment);
+      if (m) warnings.push(m);
+    }
+    if (!this.#s.watch) warnings.push('watching is off (settings.watch: false): changes are only seen at each poll, so latencies carry the poll interval as margin');
+    const scaling = scalingConfig(hpa, deployment);
+    scaling.details = {
+      ...scaling.details,
+      namespace: this.#ns,
+      deployment: this.#depName,
+      context: this.#chain.context,
+      server: this.#chain.server,
+      credentials: `${this.#chain.auth} (user "${this.#chain.user}", ${this.#chain.source})`,
+      access: access ? { checkedWith: 'SelfSubjectAccessReview', missing: perms.filter((p) => access.get(p) === false).map(permissionLabel) } : { checkedWith: 'not available (permissions are found by trying)' },
+      podTemplateRequests: (template?.containers ?? []).map((c) => ({ container: c.name, requests: c.resources?.requests ?? {} })),
+    };
+    const range = hpa ? ` (HPA ${this.#hpaName}: ${scaling.minReplicas}-${scaling.maxReplicas} replicas)` : ' (no HPA)';
+    return {
+      summary: `Kubernetes Deployment ${this.#ns}/${this.#depName}${range}, context "${this.#chain.context}" (${this.#chain.server})`,
+      scaling,
+      warnings,
+    };
+  }
+
+  /** One read of metrics.k8s.io; a warning when it cannot be used. */
+  async #probeMetrics(deployment: Deployment): Promise<string | null> {
+    try {
+      await this.#listPodMetrics(selectorString(deployment));
+      this.#metrics = 'ok';
+      return null;
+    } catch (err) {
+      const e = err as ProviderError;
+      this.#metrics = e.kind === 'access-denied' ? 'forbidden' : 'unavailable';
+      return `metrics.k8s.io cannot be read (${e.message}): no CPU/memory samples from metrics-server; the HPA's own CPU figure is used. Without a working metrics API the HPA cannot scale on CPU either.`;
+    }
+  }
+
+  // ------------------------------------------------------------------ watches
+
+  #ensureStarted(signal?: AbortSignal): Promise<void> {
+    if (this.#closed) return Promise.reject(new ProviderError(PROVIDER, 'config', 'the provider is closed'));
+    this.#started ??= this.#start(signal).catch((err: unknown) => {
+      this.#started = null; // try again at the next read
+      this.#stopReflectors();
+      throw err;
+    });
+    return this.#started;
+  }
+
+  async #start(signal?: AbortSignal): Promise<void> {
+    if (!this.#resolved) await this.#resolve(signal);
+    const deployment = await this.#readDeployment(this.#depName!);
+    const common = { clock: this.#ctx.clock, log: this.#log, ...(this.#deps.watchBackoffMs ? { backoffMs: this.#deps.watchBackoffMs } : {}) };
+    // A watch the access review already said is denied starts as a poll (describe warned about it).
+    const watchFor = (resource: string) => (this.#denied.has(`watch ${resource}`) ? null : this.#watchFn);
+    const fallback = (what: string) => (reason: string) => {
+      const msg = `the watch on ${what} could not be kept (${reason}); listing it at every read instead, so its changes are timed to the poll interval only`;
+      this.#log.warn(`kubernetes: ${msg}`);
+      this.#addEvent({ atWall: this.#ctx.clock.wallNow(), resolutionMs: 0, source: 'scaleproof:kubernetes', type: 'warning', id: `fallback:${what}:${this.#ctx.clock.wallNow()}`, message: msg });
+    };
+    const base = (group: string) => (group ? `/apis/${group}/namespaces/${this.#ns}` : `/api/v1/namespaces/${this.#ns}`);
+    this.#depR = new Reflector<Deployment>({
+      ...common,
+      watch: watchFor('deployments.apps'),
+      name: 'deployments.apps',
+      path: `${base('apps/v1')}/deployments`,
+      query: { fieldSelector: `metadata.name=${this.#depName}` },
+      list: () => this.#listDeployments(this.#depName!),
+      onChange: (_o, cur, seen) => this.#onDeployment(cur, seen),
+      onFallback: fallback(`Deployment ${this.#depName}`),
+    });
+    if (this.#hpaName) {
+      this.#hpaR = new Reflector<Hpa>({
+        ...common,
+        watch: watchFor('horizontalpodautoscalers.autoscaling'),
+        name: 'horizontalpodautoscalers.autoscaling',
+        path: `${base('autoscaling/v2')}/horizontalpodautoscalers`,
+        query: { fieldSelector: `metadata.name=${this.#hpaName}` },
+        list: () => this.#listHpas(`metadata.name=${this.#hpaName}`),
+        onChange: (o, cur, seen) => this.#onHpa(o, cur, seen),
+        onFallback: fallback(`HPA ${this.#hpaName}`),
+      });
+    }
+    const labelSelector = selectorString(deployment);
+    if (this.#podsReadable) {
+      this.#podR = new Reflector<Pod>({
+        ...common,
+        watch: watchFor('pods'),
+        name: 'pods',
+        path: `${base('')}/pods`,
+        query: labelSelector ? { labelSelector } : {},
+        list: () => this.#listPods(labelSelector),
+        onChange: (o, cur, seen) => this.#onPod(o, cur, seen),
+        onFallback: fallback('pods'),
+      });
+    }
+    if (this.#hpaName && this.#eventsReadable) {
+      this.#evR = new Reflector<KEvent>({
+        ...common,
+        watch: watchFor('events'),
+        name: 'events',
+        path: `${base('')}/events`,
+        query: { fieldSelector: this.#eventSelector() },
+        list: () => this.#listEvents(),
+        onChange: (_o, cur, seen) => this.#onEvent(cur, seen),
+        onFallback: fallback('events'),
+      });
+    }
+    this.#starting = true;
+    try {
+      await this.#depR.start(signal);
+      if (this.#hpaR) await this.#hpaR.start(signal);
+      if (this.#podR) {
+        await this.#podR.start(signal).catch((err: unknown) => {
+          if (!(err instanceof ProviderError && err.kind === 'access-denied')) throw err;
+          this.#degrade('pods', err, 'ready replicas come from Deployment status, without per-pod ready times');
+          this.#podR?.close();
+          this.#podR = null;
+          this.#podsReadable = false;
+        });
+      }
+      if (this.#evR) {
+        await this.#evR.start(signal).catch((err: unknown) => {
+          if (!(err instanceof ProviderError && err.kind === 'access-denied')) throw err;
+          this.#degrade('events', err, 'scale decisions come from HPA status.lastScaleTime');
+          this.#evR?.close();
+          this.#evR = null;
+          this.#eventsReadable = false;
+        });
+      }
+    } finally {
+      this.#starting = false;
+    }
+    this.#recordState({ stamp: this.#ctx.clock.wallNow(), live: false });
+  }
+
+  #degrade(what: string, err: ProviderError, consequence: string): void {
+    const msg = `${err.message}; ${consequence}`;
+    this.#log.warn(`kubernetes: ${msg}`);
+    this.#addEvent({ atWall: this.#ctx.clock.wallNow(), resolutionMs: 0, source: 'scaleproof:kubernetes', type: 'warning', id: `degraded:${what}`, message: msg });
+  }
+
+  #reflectors(): Reflector<{ metadata?: object }>[] {
+    return [this.#depR, this.#hpaR, this.#podR, this.#evR].filter((r): r is Reflector<never> => r !== null) as Reflector<{ metadata?: object }>[];
+  }
+
+  #stopReflectors(): void {
+    for (const r of this.#reflectors()) r.close();
+    this.#depR = this.#hpaR = this.#podR = this.#evR = null;
+  }
+
+  #addEvent(e: PlatformEvent): void {
+    const key = e.id ?? `${e.source}|${e.atWall}|${e.message}`;
+    this.#events.set(key, e);
+    if (this.#events.size > MAX_EVENTS) this.#events.delete(this.#events.keys().next().value as string);
+  }
+
+  #onDeployment(cur: Deployment | undefined, seen: Seen): void {
+    const n = cur?.spec?.replicas;
+    if (n !== undefined && this.#replicaHistory.at(-1) !== n) {
+      this.#replicaHistory.push(n);
+      if (this.#replicaHistory.length > 100) this.#replicaHistory.shift();
+    }
+    if (!cur && !this.#starting) {
+      this.#addEvent({ atWall: seen.stamp, resolutionMs: 0, source: 'k8s:deployments', type: 'warning', id: `deployment-deleted:${seen.stamp}`, message: `Deployment ${this.#depName} was deleted` });
+    }
+    this.#recordState(seen);
+  }
+
+  #onHpa(old: Hpa | undefined, cur: Hpa | undefined, seen: Seen): void {
+    if (cur) {
+      for (const e of hpaConditionEvents(old, cur, seen)) this.#addEvent(e);
+      if (!this.#eventsReadable || !this.#evR) {
+        const d = hpaScaleDecision(old, cur, seen);
+        if (d) this.#addEvent(d);
+      }
+      this.#lastHpaCpu = hpaCpuUtilization(cur);
+    }
+    this.#recordState(seen);
+  }
+
+  #onPod(old: Pod | undefined, cur: Pod | undefined, seen: Seen): void {
+    for (const e of podEvents(old, cur, seen)) this.#addEvent(e);
+    this.#recordState(seen);
+  }
+
+  /** Size before a rescale to `to`: the Deployment's previous spec.replicas. */
+  #sizeBefore(to: number): number | undefined {
+    const h = this.#replicaHistory;
+    let i = h.length - 1;
+    while (i >= 0 && h[i] === to) i--;
+    return i >= 0 ? h[i] : undefined;
+  }
+
+  #onEvent(cur: KEvent | undefined, seen: Seen): void {
+    if (!cur) return;
+    const m = cur.reason === 'SuccessfulRescale' ? /^New size: (\d+)/.exec(cur.message ?? '') : null;
+    const from = m && seen.live ? this.#sizeBefore(Number(m[1])) : undefined;
+    this.#addEvent(hpaEvent(cur, seen, from));
+  }
+
+  #currentValues(): WorkloadValues {
+    const hpa = this.#hpaR ? [...this.#hpaR.items.values()][0] : undefined;
+    const deployment = this.#depR ? [...this.#depR.items.values()][0] : undefined;
+    return workloadValues({
+      ...(hpa ? { hpa } : {}),
+      ...(deployment ? { deployment } : {}),
+      ...(this.#podR ? { pods: this.#podR.items.values() } : {}),
+    });
+  }
+
+  /** True when every watch has been connected, without a drop, since `sinceWall`. */
+  #continuousSince(sinceWall: number): boolean {
+    const rs = this.#reflectors();
+    return rs.length > 0 && rs.every((r) => r.mode === 'watch' && r.live && r.disruptedAt < sinceWall);
+  }
+
+  /**
+   * Remember the replica counts after a change. On a live, unbroken watch the previous counts
+   * are known to have held until just before this notification, so that is recorded too: the
+   * analysis then places the change within a millisecond instead of within a poll interval.
+   */
+  #recordState(seen: Seen): void {
+    if (this.#starting) return;
+    const values = this.#currentValues();
+    const prev = this.#last;
+    if (prev && sameValues(prev.values, values)) return;
+    const source = seen.live ? 'k8s:watch' : 'k8s:list';
+    const tail = this.#pending.at(-1);
+    if (prev && tail === prev && prev.atWall === seen.stamp && prev.source === source) {
+      // Several notifications in the same millisecond (pods deleted together): one snapshot.
+      prev.values = values;
+      return;
+    }
+    if (prev && seen.live && seen.stamp - 1 > prev.atWall && this.#continuousSince(prev.atWall)) {
+      this.#pending.push({ atWall: seen.stamp - 1, source, values: prev.values });
+    }
+    const snap = { atWall: seen.stamp, source, values };
+    this.#pending.push(snap);
+    this.#last = snap;
+    if (this.#pending.length > 10_000) this.#pending.splice(0, this.#pending.length - 10_000);
+  }
+
+  // ------------------------------------------------------------------ Provider
+
+  async sample(signal: AbortSignal): Promise<PlatformSample[]> {
+    await this.#ensureStarted(signal);
+    for (const r of this.#reflectors()) await r.poll(signal);
+    const out: PlatformSample[] = this.#pending.map((s) => ({ atWall: s.atWall, resolutionMs: 0, source: s.source, ...s.values }));
+    this.#pending = [];
+    const now = this.#ctx.clock.wallNow();
+    const allWatching = this.#reflectors().every((r) => r.mode === 'watch');
+    // The state now: true as of now only when every watch is connected, or everything was just listed.
+    if (this.#continuousSince(now) || this.#reflectors().every((r) => r.mode === 'poll')) {
+      out.push({ atWall: now, resolutionMs: 0, source: allWatching ? 'k8s:watch' : 'k8s:list', ...this.#currentValues() });
+    }
+    const m = await this.#readMetrics(now, signal);
+    if (m) out.push(m);
+    return out;
+  }
+
+  async #readMetrics(now: number, signal: AbortSignal): Promise<PlatformSample | null> {
+    const hpaCpu = (): PlatformSample | null =>
+      this.#lastHpaCpu === undefined ? null : { atWall: now, resolutionMs: 15_000, source: 'k8s:hpa-status', cpuPct: this.#lastHpaCpu };
+    if (this.#metrics === 'off' || this.#metrics === 'forbidden') return hpaCpu();
+    if (now - this.#lastMetricsRead < this.#s.metrics_interval) return this.#metrics === 'ok' ? null : hpaCpu();
+    this.#lastMetricsRead = now;
+    const deployment = this.#depR ? [...this.#depR.items.values()][0] : undefined;
+    try {
+      const items = await this.#listPodMetrics(selectorString(deployment));
+      signal.throwIfAborted();
+      if (this.#metrics === 'unavailable') {
+        this.#addEvent({ atWall: now, resolutionMs: 0, source: 'k8s:metrics.k8s.io', type: 'info', id: `metrics-ok:${now}`, message: 'metrics.k8s.io is available again' });
+      }
+      this.#metrics = 'ok';
+      const pods = this.#podR ? new Map([...this.#podR.items.values()].map((p) => [p.metadata?.name ?? '', p] as const)) : undefined;
+      return podMetricsSample(items, pods, deployment?.spec?.template?.spec);
+    } catch (err) {
+      if (signal.aborted) throw err;
+      const e = err instanceof ProviderError ? err : toProviderError(err, { verb: 'list', group: 'metrics.k8s.io', resource: 'pods', namespace: this.#ns }, this.#chain);
+      const next = e.kind === 'access-denied' ? 'forbidden' : 'unavailable';
+      if (this.#metrics !== next) {
+        const msg = `metrics.k8s.io cannot be read: ${e.message}. CPU falls back to the HPA's own figure${next === 'unavailable' ? '; the HPA cannot scale on CPU while this lasts' : ''}`;
+        this.#log.warn(`kubernetes: ${msg}`);
+        this.#addEvent({ atWall: now, resolutionMs: 0, source: 'k8s:metrics.k8s.io', type: 'warning', id: `metrics-${next}:${now}`, message: msg });
+      }
+      this.#metrics = next;
+      return hpaCpu();
+    }
+  }
+
+  async events(sinceWall: number, signal: AbortSignal): Promise<PlatformEvent[]> {
+    await this.#ensureStarted(signal);
+    return [...this.#events.values()].filter((e) => e.atWall >= sinceWall).sort((a, b) => a.atWall - b.atWall);
+  }
+
+  /** Watch health, for tests and debugging. */
+  watchStats(): Array<{ name: string; mode: 'watch' | 'poll'; live: boolean; drops: number; relists: number; resourceVersion: string }> {
+    return [
+      ['deployments', this.#depR],
+      ['horizontalpodautoscalers', this.#hpaR],
+      ['pods', this.#podR],
+      ['events', this.#evR],
+    ].flatMap(([name, r]) => {
+      const x = r as Reflector<never> | null;
+      return x ? [{ name: name as string, mode: x.mode, live: x.live, drops: x.drops, relists: x.relists, resourceVersion: x.resourceVersion }] : [];
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#stopReflectors();
+  }
+}
+
+function sameValues(a: WorkloadValues, b: WorkloadValues): boolean {
+  return a.desired === b.desired && a.ready === b.ready && a.pending === b.pending && a.running === b.running;
+}

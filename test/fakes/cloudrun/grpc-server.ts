@@ -1,0 +1,139 @@
+/**
+ * Cloud Run Admin API v2 (`Services.GetService`) and Cloud Monitoring v3
+ * (`MetricService.ListTimeSeries`) over insecure gRPC on 127.0.0.1, built from the protos
+ * shipped in @google-cloud/run and @google-cloud/monitoring, serving a FakeCloudRun.
+ * ListTimeSeries honours the filter's metric type and service, the interval, the aligner
+ * (ALIGN_MEAN / ALIGN_RATE / ALIGN_PERCENTILE_* give doubles, else raw kinds), groupBy state,
+ * only shows buckets whose visibility delay has passed, newest point first, one series per
+ * page (so the client's auto-pagination is exercised).
+ * Faults: UNAUTHENTICATED (expired credentials), PERMISSION_DENIED per method, UNAVAILABLE.
+ */
+import { createRequire } from 'node:module';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import type { FakeCloudRun } from './platform.js';
+
+const require = createRequire(import.meta.url);
+const LOAD = { keepCase: false, longs: String, enums: String, defaults: true, oneofs: true };
+
+type Handler = (call: { request: any; metadata: grpc.Metadata }, cb: (err: Partial<grpc.StatusObject> | null, value?: unknown) => void) => void;
+
+export type FakeMethod = 'getService' | 'listTimeSeries';
+
+export class FakeGoogleApis {
+  readonly platform: FakeCloudRun;
+  readonly #server = new grpc.Server();
+  readonly calls: Array<{ method: FakeMethod; request: any }> = [];
+  readonly faults = {
+    unauthenticated: false,
+    permissionDenied: new Set<FakeMethod>(),
+    /** Fail this many next calls with UNAVAILABLE. */
+    unavailable: 0,
+  };
+  endpoint = '';
+
+  constructor(platform: FakeCloudRun) {
+    this.platform = platform;
+    const runPkg = grpc.loadPackageDefinition(protoLoader.fromJSON(require('@google-cloud/run/build/protos/protos.json'), LOAD)) as any;
+    const monPkg = grpc.loadPackageDefinition(protoLoader.fromJSON(require('@google-cloud/monitoring/build/protos/protos.json'), LOAD)) as any;
+    this.#server.addService(runPkg.google.cloud.run.v2.Services.service, { getService: this.#guard('getService', (call, cb) => this.#getService(call, cb)) });
+    this.#server.addService(monPkg.google.monitoring.v3.MetricService.service, { listTimeSeries: this.#guard('listTimeSeries', (call, cb) => this.#listTimeSeries(call, cb)) });
+  }
+
+  async start(): Promise<string> {
+    const port = await new Promise<number>((resolve, reject) => this.#server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
+    this.endpoint = `127.0.0.1:${port}`;
+    return this.endpoint;
+  }
+
+  async stop(): Promise<void> {
+    this.#server.forceShutdown();
+  }
+
+  #guard(method: FakeMethod, h: Handler): Handler {
+    return (call, cb) => {
+      this.calls.push({ method, request: call.request });
+      if (this.faults.unauthenticated) {
+        return cb({
+          code: grpc.status.UNAUTHENTICATED,
+          details: 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
+        });
+      }
+      if (this.faults.permissionDenied.has(method)) {
+        const what = method === 'getService' ? `Permission 'run.services.get' denied on resource '${call.request.name}' (or resource may not exist).` : 'Permission monitoring.timeSeries.list denied (or the resource may not exist).';
+        return cb({ code: grpc.status.PERMISSION_DENIED, details: what });
+      }
+      if (this.faults.unavailable > 0) {
+        this.faults.unavailable--;
+        return cb({ code: grpc.status.UNAVAILABLE, details: 'The service is currently unavailable.' });
+      }
+      h(call, cb);
+    };
+  }
+
+  #getService: Handler = (call, cb) => {
+    if (call.request.name !== this.platform.name) {
+      return cb({ code: grpc.status.NOT_FOUND, details: `Resource '${call.request.name}' was not found` });
+    }
+    cb(null, this.platform.service());
+  };
+
+  #listTimeSeries: Handler = (call, cb) => {
+    const r = call.request;
+    const p = this.platform;
+    if (r.name !== `projects/${p.o.project}`) return cb({ code: grpc.status.NOT_FOUND, details: `Project ${r.name} not found` });
+    const type = /metric\.type="([^"]+)"/.exec(r.filter ?? '')?.[1];
+    const svc = /resource\.labels\.service_name="([^"]+)"/.exec(r.filter ?? '')?.[1];
+    if (!type) return cb({ code: grpc.status.INVALID_ARGUMENT, details: 'The filter must name a metric type' });
+    const aligner: string = r.aggregation?.perSeriesAligner ?? 'ALIGN_NONE';
+    const from = Number(r.interval?.startTime?.seconds ?? 0) * 1000;
+    const to = Number(r.interval?.endTime?.seconds ?? 0) * 1000 + 999;
+    const now = Date.now();
+    const buckets = svc === p.o.service ? p.buckets.filter((b) => b.endWall > from && b.endWall <= to && b.visibleAt <= now) : [];
+    const ts = (ms: number) => ({ seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1e6 });
+    const interval = (b: { startWall: number; endWall: number }) => ({ startTime: ts(b.startWall), endTime: ts(b.endWall) });
+    const resource = { type: 'cloud_run_revision', labels: { project_id: p.o.project, service_name: p.o.service, location: p.o.region, configuration_name: p.o.service, revision_name: `${p.o.service}-00003-kex` } };
+    const newestFirst = <T extends { endWall: number }>(xs: T[]) => [...xs].sort((a, b) => b.endWall - a.endWall);
+    const doubles = aligner === 'ALIGN_MEAN' || aligner === 'ALIGN_RATE' || aligner.startsWith('ALIGN_PERCENTILE');
+    const series: unknown[] = [];
+    if (type === 'run.googleapis.com/container/instance_count') {
+      const grouped = (r.aggregation?.groupByFields ?? []).includes('metric.labels.state');
+      const active = newestFirst(buckets.filter((b) => b.active + b.idle > 0));
+      const idle = newestFirst(buckets.filter((b) => b.idle > 0 && b.idleVisibleAt <= now));
+      const mk = (state: string, list: typeof buckets, get: (b: (typeof buckets)[number]) => number) => ({
+        metric: { type, labels: grouped ? { state } : {} },
+        resource,
+        metricKind: 'GAUGE',
+        valueType: 'INT64',
+        points: list.map((b) => ({ interval: interval(b), value: { int64Value: String(get(b)) } })),
+      });
+      if (active.length) series.push(mk('active', active, (b) => b.active));
+      if (idle.length) series.push(mk('idle', idle, (b) => b.idle));
+    } else if (type === 'run.googleapis.com/container/cpu/utilizations') {
+      const list = newestFirst(buckets.filter((b) => b.cpu !== undefined));
+      if (list.length) {
+        series.push({
+          metric: { type, labels: {} },
+          resource,
+          metricKind: 'DELTA',
+          valueType: doubles ? 'DOUBLE' : 'DISTRIBUTION',
+          points: list.map((b) => ({ interval: interval(b), value: doubles ? { doubleValue: b.cpu } : { distributionValue: { count: '10', mean: b.cpu } } })),
+        });
+      }
+    } else if (type === 'run.googleapis.com/request_count' || type === 'run.googleapis.com/request_latencies') {
+      const isCount = type.endsWith('request_count');
+      const list = newestFirst(buckets.filter((b) => b.requestRate > 0));
+      if (list.length) {
+        series.push({
+          metric: { type, labels: isCount ? { response_code_class: '2xx' } : {} },
+          resource,
+          metricKind: 'DELTA',
+          valueType: doubles ? 'DOUBLE' : isCount ? 'INT64' : 'DISTRIBUTION',
+          points: list.map((b) => ({ interval: interval(b), value: { doubleValue: isCount ? b.requestRate : b.p95LatencyMs } })),
+        });
+      }
+    }
+    const page = Number(r.pageToken || 0);
+    cb(null, { timeSeries: series.slice(page, page + 1), nextPageToken: page + 1 < series.length ? String(page + 1) : '', executionErrors: [], unit: '' });
+  };
+}

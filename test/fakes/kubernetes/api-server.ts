@@ -1,0 +1,283 @@
+/**
+ * A Kubernetes API server fake on 127.0.0.1 (plain HTTP) over a FakeCluster: get, list and
+ * watch for Deployments, HPAs (autoscaling/v2), Pods and Events; metrics.k8s.io PodMetrics;
+ * SelfSubjectAccessReview. Watches stream one JSON object per line (chunked), replay changes
+ * after the requested resourceVersion, send BOOKMARKs, and answer ERROR 410 for a version that
+ * was compacted away. Faults for tests: expired token (401), forbidden verbs (403 with the real
+ * RBAC wording), metrics API down (503), watch drops, watch refusals.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import type { Change, FakeCluster, KObject, Kind } from './cluster.js';
+
+export interface FakeKubeApiOptions {
+  token?: string;
+  user?: string;
+  /** Real ms between BOOKMARK lines on watches that asked for them. */
+  bookmarkMs?: number;
+}
+
+interface Route {
+  kind: Kind | 'podmetrics';
+  group: string;
+  apiVersion: string;
+  listKind: string;
+  name?: string;
+  namespace: string;
+}
+
+const KINDS: Record<string, { kind: Kind | 'podmetrics'; group: string; apiVersion: string; listKind: string }> = {
+  '/api/v1/pods': { kind: 'pods', group: '', apiVersion: 'v1', listKind: 'PodList' },
+  '/api/v1/events': { kind: 'events', group: '', apiVersion: 'v1', listKind: 'EventList' },
+  '/apis/apps/v1/deployments': { kind: 'deployments', group: 'apps', apiVersion: 'apps/v1', listKind: 'DeploymentList' },
+  '/apis/autoscaling/v2/horizontalpodautoscalers': { kind: 'horizontalpodautoscalers', group: 'autoscaling', apiVersion: 'autoscaling/v2', listKind: 'HorizontalPodAutoscalerList' },
+  '/apis/metrics.k8s.io/v1beta1/pods': { kind: 'podmetrics', group: 'metrics.k8s.io', apiVersion: 'metrics.k8s.io/v1beta1', listKind: 'PodMetricsList' },
+};
+
+export class FakeKubeApi {
+  readonly cluster: FakeCluster;
+  readonly #server: http.Server;
+  readonly #o: Required<FakeKubeApiOptions>;
+  readonly #watches = new Set<http.ServerResponse>();
+  /** Every request: method, path and query, in order. */
+  readonly requests: Array<{ method: string; path: string; query: Record<string, string> }> = [];
+  readonly faults = {
+    expiredToken: false,
+    /** `verb resource[.group]`, e.g. `watch pods`, `list events`, `list pods.metrics.k8s.io`. */
+    forbidden: new Set<string>(),
+    metricsUnavailable: false,
+    /** Answer every watch request with this HTTP status (e.g. 500) instead of a stream. */
+    watchStatus: 0,
+    /** No SelfSubjectAccessReview API (404): the provider must find permissions by trying. */
+    noAccessReview: false,
+  };
+  url = '';
+
+  constructor(cluster: FakeCluster, options: FakeKubeApiOptions = {}) {
+    this.cluster = cluster;
+    this.#o = { token: 'fake-token', user: 'system:serviceaccount:ci:scaleproof', bookmarkMs: 1000, ...options };
+    this.#server = http.createServer((req, res) => {
+      this.#handle(req, res).catch((err: unknown) => {
+        if (!res.headersSent) this.#status(res, 500, 'InternalError', String(err));
+      });
+    });
+  }
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    for (const w of this.#watches) w.destroy();
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  /** Write a kubeconfig for this server (plain HTTP needs insecure-skip-tls-verify). */
+  writeKubeconfig(file: string, opts: { context?: string; namespace?: string; token?: string } = {}): string {
+    const ctx = opts.context ?? 'fake';
+    writeFileSync(
+      file,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        `current-context: ${ctx}`,
+        'clusters:',
+        `- name: fake-cluster\n  cluster:\n    server: ${this.url}\n    insecure-skip-tls-verify: true`,
+        'users:',
+        `- name: fake-user\n  user:\n    token: ${opts.token ?? this.#o.token}`,
+        'contexts:',
+        `- name: ${ctx}\n  context:\n    cluster: fake-cluster\n    user: fake-user${opts.namespace ? `\n    namespace: ${opts.namespace}` : ''}`,
+        '',
+      ].join('\n'),
+    );
+    return file;
+  }
+
+  /** Cut every open watch: `close` ends the stream cleanly, `destroy` resets the connection. */
+  dropWatches(how: 'close' | 'destroy' = 'destroy'): number {
+    const n = this.#watches.size;
+    for (const w of this.#watches) (how === 'close' ? w.end() : w.destroy());
+    this.#watches.clear();
+    return n;
+  }
+
+  get openWatches(): number {
+    return this.#watches.size;
+  }
+
+  // ------------------------------------------------------------------
+
+  #status(res: http.ServerResponse, code: number, reason: string, message: string): void {
+    res.writeHead(code, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code }));
+  }
+
+  #json(res: http.ServerResponse, body: unknown): void {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  }
+
+  #forbidden(res: http.ServerResponse, verb: string, r: { kind: string; group: string; namespace: string; name?: string }): void {
+    const plural = r.kind === 'podmetrics' ? 'pods' : r.kind;
+    const full = r.group ? `${plural}.${r.group}` : plural;
+    this.#status(
+      res,
+      403,
+      'Forbidden',
+      `${full}${r.name ? ` "${r.name}"` : ''} is forbidden: User "${this.#o.user}" cannot ${verb} resource "${plural}" in API group "${r.group}" in the namespace "${r.namespace}"`,
+    );
+  }
+
+  #isForbidden(verb: string, kind: string, group: string): boolean {
+    const plural = kind === 'podmetrics' ? 'pods' : kind;
+    return this.faults.forbidden.has(`${verb} ${group ? `${plural}.${group}` : plural}`);
+  }
+
+  #route(pathname: string): Route | null {
+    const m = /^\/(api\/v1|apis\/[^/]+\/[^/]+)\/namespaces\/([^/]+)\/([^/]+)(?:\/([^/]+))?$/.exec(pathname);
+    if (!m) return null;
+    const k = KINDS[`/${m[1]}/${m[3]}`];
+    if (!k) return null;
+    return { ...k, namespace: m[2]!, ...(m[4] ? { name: m[4] } : {}) };
+  }
+
+  async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const query = Object.fromEntries(url.searchParams);
+    this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query });
+    if (this.faults.expiredToken || req.headers.authorization !== `Bearer ${this.#o.token}`) {
+      this.#status(res, 401, 'Unauthorized', 'Unauthorized');
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews') {
+      const body = JSON.parse(await readBody(req)) as { spec: { resourceAttributes: { verb: string; group?: string; resource: string; namespace?: string } } };
+      if (this.faults.noAccessReview) {
+        this.#status(res, 404, 'NotFound', 'the server could not find the requested resource');
+        return;
+      }
+      const a = body.spec.resourceAttributes;
+      const allowed = !this.#isForbidden(a.verb, a.resource === 'pods' && a.group === 'metrics.k8s.io' ? 'podmetrics' : a.resource, a.group ?? '');
+      this.#json(res, { ...body, apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', status: { allowed, ...(allowed ? {} : { reason: 'no RBAC policy matched' }) } });
+      return;
+    }
+    const r = req.method === 'GET' ? this.#route(url.pathname) : null;
+    if (!r) {
+      this.#status(res, 404, 'NotFound', 'the server could not find the requested resource');
+      return;
+    }
+    const watch = query.watch === 'true' || query.watch === '1';
+    const verb = watch ? 'watch' : r.name ? 'get' : 'list';
+    if (r.kind === 'podmetrics') {
+      if (this.faults.metricsUnavailable) {
+        this.#status(res, 503, 'ServiceUnavailable', 'the server is currently unable to handle the request (get pods.metrics.k8s.io)');
+        return;
+      }
+      if (this.#isForbidden(verb, r.kind, r.group)) return this.#forbidden(res, verb, r);
+      this.#json(res, { kind: 'PodMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items: this.#podMetrics(r.namespace, query.labelSelector) });
+      return;
+    }
+    if (this.#isForbidden(verb, r.kind, r.group)) return this.#forbidden(res, verb, r);
+    const kind = r.kind;
+    if (r.name) {
+      const obj = r.namespace === this.cluster.o.namespace ? this.cluster.get(kind, r.name) : undefined;
+      if (!obj) {
+        this.#status(res, 404, 'NotFound', `${r.group ? `${kind}.${r.group}` : kind} "${r.name}" not found`);
+        return;
+      }
+      this.#json(res, obj);
+      return;
+    }
+    const match = matcher(query.fieldSelector, query.labelSelector, r.namespace);
+    if (watch) {
+      this.#watch(req, res, kind, match, query);
+      return;
+    }
+    const items = [...this.cluster.objects.get(kind)!.values()].filter(match);
+    this.#json(res, { kind: r.listKind, apiVersion: r.apiVersion, metadata: { resourceVersion: String(this.cluster.rv) }, items });
+  }
+
+  #podMetrics(namespace: string, labelSelector: string | undefined): unknown[] {
+    if (namespace !== this.cluster.o.namespace) return [];
+    const match = matcher(undefined, labelSelector, namespace);
+    const out: unknown[] = [];
+    const windowMs = Math.round(this.cluster.real(this.cluster.o.metricResolutionMs));
+    for (const pod of this.cluster.objects.get('pods')!.values()) {
+      const m = this.cluster.podMetrics.get(pod.metadata.name);
+      if (!m || !match(pod)) continue;
+      out.push({
+        metadata: { name: pod.metadata.name, namespace, labels: pod.metadata.labels, creationTimestamp: new Date().toISOString() },
+        timestamp: new Date(Math.floor(m.atWall / 1000) * 1000).toISOString().replace('.000Z', 'Z'),
+        window: `${windowMs}ms`,
+        containers: [{ name: 'app', usage: { cpu: `${m.cpuMillis * 1_000_000}n`, memory: `${Math.round(m.memBytes / 1024)}Ki` } }],
+      });
+    }
+    return out;
+  }
+
+  #watch(req: http.IncomingMessage, res: http.ServerResponse, kind: Kind, match: (o: KObject) => boolean, query: Record<string, string>): void {
+    if (this.faults.watchStatus) {
+      this.#status(res, this.faults.watchStatus, 'InternalError', 'watch refused by the fake');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+    res.flushHeaders(); // like the API server: the client sees the stream open before any change
+    const send = (type: string, object: unknown) => {
+      if (!res.writableEnded && !res.destroyed) res.write(`${JSON.stringify({ type, object })}\n`);
+    };
+    const rv = query.resourceVersion;
+    if (rv && rv !== '0' && Number(rv) < this.cluster.compactedRv) {
+      send('ERROR', { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `too old resource version: ${rv} (${this.cluster.compactedRv})`, reason: 'Expired', code: 410 });
+      res.end();
+      return;
+    }
+    if (!rv || rv === '0') {
+      for (const o of this.cluster.objects.get(kind)!.values()) if (match(o)) send('ADDED', o);
+    } else {
+      for (const c of this.cluster.log) if (c.kind === kind && c.rv > Number(rv) && match(c.obj)) send(c.type, c.obj);
+    }
+    const unsubscribe = this.cluster.subscribe((c: Change) => {
+      if (c.kind === kind && match(c.obj)) send(c.type, c.obj);
+    });
+    const bookmarks =
+      query.allowWatchBookmarks === 'true'
+        ? setInterval(() => send('BOOKMARK', { kind: 'Bookmark', apiVersion: 'v1', metadata: { resourceVersion: String(this.cluster.rv) } }), this.#o.bookmarkMs)
+        : null;
+    this.#watches.add(res);
+    const cleanup = () => {
+      unsubscribe();
+      if (bookmarks) clearInterval(bookmarks);
+      this.#watches.delete(res);
+    };
+    res.on('close', cleanup);
+    req.on('close', cleanup);
+  }
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let s = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => (s += c));
+    req.on('end', () => resolve(s));
+    req.on('error', reject);
+  });
+}
+
+/** fieldSelector (a.b=c,...) and labelSelector (k=v,...) matching, equality only. */
+function matcher(fieldSelector: string | undefined, labelSelector: string | undefined, namespace: string): (o: KObject) => boolean {
+  const fields = (fieldSelector ?? '').split(',').filter(Boolean).map((p) => p.split('=') as [string, string]);
+  const labels = (labelSelector ?? '').split(',').filter(Boolean).map((p) => p.split('=') as [string, string]);
+  return (o) => {
+    if (o.metadata.namespace !== namespace) return false;
+    for (const [path, want] of fields) {
+      const v = path.split('.').reduce<unknown>((x, k) => (x as Record<string, unknown> | undefined)?.[k], o);
+      if (String(v) !== want) return false;
+    }
+    for (const [k, want] of labels) if (o.metadata.labels?.[k] !== want) return false;
+    return true;
+  };
+}

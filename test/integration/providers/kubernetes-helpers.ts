@@ -1,0 +1,54 @@
+/** Shared by the Kubernetes provider integration tests: a provider on a fake and a read loop. */
+import type { PlatformEvent, PlatformSample } from '../../../src/provider.js';
+import { systemClock } from '../../../src/clock.js';
+import type { Logger } from '../../../src/log.js';
+import { KubernetesProvider } from '../../../providers/kubernetes/index.js';
+import { kubernetesSettingsSchema, type KubernetesSettingsInput } from '../../../providers/kubernetes/settings.js';
+
+export interface CapturingLogger extends Logger {
+  warnings: string[];
+}
+
+export function capturingLogger(): CapturingLogger {
+  const warnings: string[] = [];
+  return { warnings, info: () => {}, debug: () => {}, warn: (m) => warnings.push(m) };
+}
+
+export function k8sProvider(settings: KubernetesSettingsInput, env: Record<string, string | undefined> = {}, log: Logger = capturingLogger()): KubernetesProvider {
+  return new KubernetesProvider(kubernetesSettingsSchema.parse(settings), { clock: systemClock, log, env });
+}
+
+export interface Collected {
+  samples: PlatformSample[];
+  events: PlatformEvent[];
+}
+
+/** Read like the poller does (every `everyMs`) until `until` holds or `timeoutMs` passes. */
+export async function readUntil(
+  p: KubernetesProvider,
+  into: Collected,
+  until: (c: Collected) => boolean,
+  opts: { timeoutMs: number; everyMs?: number; sinceWall?: number },
+): Promise<boolean> {
+  const end = Date.now() + opts.timeoutMs;
+  const since = opts.sinceWall ?? Date.now() - 60_000;
+  const seen = new Set(into.events.map((e) => e.id));
+  while (Date.now() < end) {
+    const [s, e] = await Promise.all([p.sample(AbortSignal.timeout(3000)), p.events(since, AbortSignal.timeout(3000))]);
+    into.samples.push(...s);
+    for (const ev of e) {
+      if (!seen.has(ev.id)) {
+        seen.add(ev.id);
+        into.events.push(ev);
+      }
+    }
+    if (until(into)) return true;
+    await new Promise((r) => setTimeout(r, opts.everyMs ?? 200));
+  }
+  return false;
+}
+
+/** First sample at or after `fromWall` whose field satisfies the test. */
+export function firstSample(samples: PlatformSample[], fromWall: number, test: (s: PlatformSample) => boolean): PlatformSample | undefined {
+  return [...samples].sort((a, b) => a.atWall - b.atWall).find((s) => s.atWall >= fromWall && test(s));
+}
