@@ -4,7 +4,9 @@
  *
  * scale_up_time, per load increase (all must pass):
  *   scaled      readyAtPeak.valueMs <= target (the observed value; the margin is shown)
- *   no-scale    fail: replicas never rose
+ *   no-scale    pass when utilization never passed its target (no scale-up was needed);
+ *               unknown when the window after the change was shorter than the target;
+ *               else fail: replicas never rose
  *   incomplete  fail when the window after the change was longer than the target, else unknown
  *   unknown     unknown (a gap or missing samples hide the milestone)
  * scale_down_time is the mirror, except that a decrease while desired was already at or below
@@ -65,6 +67,9 @@ function timeVerdict(t: Timed, latency: MeasuredLatency, limit: number, what: st
         ? { status: 'pass' }
         : { status: 'fail', detail: `${what} took ${ms(latency.valueMs!)} (up to ${ms(latency.marginMs)} less) ${at}` };
     case 'no-scale':
+      if (noScale.status === 'fail' && t.windowEndT - t.loadChangeT < limit) {
+        return { status: 'unknown', detail: `replicas had not moved when the window closed, ${ms(t.windowEndT - t.loadChangeT)} ${at} (shorter than the target)` };
+      }
       return noScale;
     case 'incomplete':
       return t.windowEndT - t.loadChangeT > limit
@@ -84,7 +89,10 @@ function scaleUpCheck(limit: number | undefined, ups: readonly ScaleUpTransition
   const target = `scale-up <= ${ms(limit)}`;
   if (ups.length === 0) return [unknownCheck(id, target, 'the load never increased, so there was no scale-up to time')];
   const items = ups.map((t) => {
-    const noScale: Verdict = { status: 'fail', detail: `replicas never rose after the load change at ${ms(t.loadChangeT)} (desired stayed at ${t.baselineReplicas})` };
+    const notNeeded = t.utilizationAboveTarget !== null && t.utilizationAboveTarget.valueMs === null;
+    const noScale: Verdict = notNeeded
+      ? { status: 'pass' }
+      : { status: 'fail', detail: `replicas never rose after the load change at ${ms(t.loadChangeT)} (desired stayed at ${t.baselineReplicas})` };
     return { t, latency: t.readyAtPeak, verdict: timeVerdict(t, t.readyAtPeak, limit, 'scale-up', noScale) };
   });
   return [timeCheck(id, target, limit, items)];

@@ -10,6 +10,7 @@ import { loadChecks, requestScope, runScope } from './checks-load.js';
 import { platformChecks } from './checks-platform.js';
 import { findFlaps } from './flapping.js';
 import { findLoadChanges } from './load-changes.js';
+import { mergeUnfinishedChanges } from './merge-changes.js';
 import { sustainedThroughput, wholeRunSlice } from './load-slices.js';
 import { collectNotes } from './notes.js';
 import { replicaStats, utilization } from './replicas.js';
@@ -29,7 +30,6 @@ export function analyze(timeline: Timeline): AnalysisResult {
   const samples = byT(timeline.samples);
   const load = byT(timeline.load);
   const durationMs = runEnd(timeline);
-  const changes = findLoadChanges(timeline, durationMs);
   const data: ReplicaSeries = {
     desired: series(samples, 'desired'),
     ready: series(samples, 'ready'),
@@ -37,6 +37,16 @@ export function analyze(timeline: Timeline): AnalysisResult {
     gaps: timeline.gaps,
     load,
   };
+  const cpuTarget = profile.targets.cpu?.target ?? platformCpuTarget(timeline);
+  const timings = timeline.target?.description.scaling.timings ?? {};
+  const changes = mergeUnfinishedChanges(
+    findLoadChanges(timeline, durationMs),
+    (c) => (c.direction === 'increase' ? analyzeScaleUp(c, data, cpuTarget) : analyzeScaleDown(c, data)).outcome === 'scaled',
+    (direction) =>
+      direction === 'increase'
+        ? (profile.targets.autoscaling?.scale_up_time ?? timings.earliestScaleUpMs)
+        : (profile.targets.autoscaling?.scale_down_time ?? timings.earliestScaleDownMs),
+  );
 
   const runSlice = wholeRunSlice(load, durationMs);
   const loadByRequest: Record<string, LoadSlice> = {};
@@ -62,7 +72,7 @@ export function analyze(timeline: Timeline): AnalysisResult {
     replicas: replicaStats(samples, durationMs),
     cpu: utilization(samples, 'cpuPct'),
     memory: utilization(samples, 'memPct'),
-    scaleUps: changes.filter((c) => c.direction === 'increase').map((c) => analyzeScaleUp(c, data, profile.targets.cpu?.target ?? platformCpuTarget(timeline))),
+    scaleUps: changes.filter((c) => c.direction === 'increase').map((c) => analyzeScaleUp(c, data, cpuTarget)),
     scaleDowns: changes.filter((c) => c.direction === 'decrease').map((c) => analyzeScaleDown(c, data)),
     flapping: findFlaps(data.desired, changes, profile.analysis.flap_window),
     checks: [],

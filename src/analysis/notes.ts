@@ -4,7 +4,8 @@ import { formatPercent } from '../units.js';
 import { ms } from './check-util.js';
 import type { LoadSlice } from './types.js';
 
-const MAX_GAPS_LISTED = 10;
+/** Spans listed one by one; beyond this, the rest are summed up per reason (every reason still named). */
+const MAX_GAPS_LISTED = 20;
 
 export function collectNotes(timeline: Timeline, load: LoadSlice | null): string[] {
   const notes: string[] = [];
@@ -18,10 +19,49 @@ export function collectNotes(timeline: Timeline, load: LoadSlice | null): string
 }
 
 function gapNotes(timeline: Timeline): string[] {
-  const gaps = timeline.gaps;
-  const listed = gaps.slice(0, MAX_GAPS_LISTED).map((g) => `no platform data from ${ms(g.t)} to ${ms(g.untilT)}: ${g.reason}`);
-  if (gaps.length > MAX_GAPS_LISTED) listed.push(`... and ${gaps.length - MAX_GAPS_LISTED} more gaps in platform data`);
+  const spans = mergeGaps(timeline.gaps);
+  const listed = spans.slice(0, MAX_GAPS_LISTED).map((g) => `no platform data from ${ms(g.t)} to ${ms(g.untilT)}: ${g.reasons.join('; ')}`);
+  const rest = spans.slice(MAX_GAPS_LISTED);
+  if (rest.length > 0) {
+    const byReason = new Map<string, number>();
+    for (const g of rest) for (const r of g.reasons) byReason.set(r, (byReason.get(r) ?? 0) + 1);
+    const total = rest.reduce((sum, g) => sum + (g.untilT - g.t), 0);
+    const reasons = [...byReason].map(([r, n]) => `${r} (${n}×)`).join('; ');
+    listed.push(`... and ${rest.length} more gaps in platform data (${ms(total)} in all, from ${ms(rest[0]!.t)} to ${ms(rest[rest.length - 1]!.untilT)}): ${reasons}`);
+  }
   return listed;
+}
+
+interface GapSpan {
+  t: number;
+  untilT: number;
+  /** The distinct reasons within the span, in order (at most MAX_REASONS, then a count). */
+  reasons: string[];
+  /** Gap records merged into it. */
+  count: number;
+}
+
+const MAX_REASONS = 3;
+
+/**
+ * The poller writes a long outage as one gap record per failed poll (so a killed run keeps it):
+ * touching or overlapping records are one span here, with each distinct reason kept.
+ */
+export function mergeGaps(gaps: Timeline['gaps']): GapSpan[] {
+  const sorted = [...gaps].sort((a, b) => a.t - b.t || a.untilT - b.untilT);
+  const spans: GapSpan[] = [];
+  for (const g of sorted) {
+    const last = spans[spans.length - 1];
+    if (last && g.t <= last.untilT) {
+      last.untilT = Math.max(last.untilT, g.untilT);
+      if (!last.reasons.includes(g.reason)) last.reasons.push(g.reason);
+      last.count++;
+    } else spans.push({ t: g.t, untilT: g.untilT, reasons: [g.reason], count: 1 });
+  }
+  for (const span of spans) {
+    if (span.reasons.length > MAX_REASONS) span.reasons = [...span.reasons.slice(0, MAX_REASONS), `and ${span.reasons.length - MAX_REASONS} other reasons`];
+  }
+  return spans;
 }
 
 function dataNotes(timeline: Timeline, load: LoadSlice | null): string[] {
