@@ -57,7 +57,7 @@ describe('ECS target tracking model', () => {
     expect(ins[0]).toMatchObject({ minute: 15, trigger: 'AlarmLow', desired: 2 }); // ceil(6 × 10 / 50) = 2
     expect(ins[1]).toMatchObject({ minute: 20, desired: 1 }); // after the 5-minute scale-in cooldown
     expect(d[15]).toMatchObject({ blockedBy: 'ScaleInCooldown' });
-    // 44 % is below target but above 45 % (90 % of 50)? No: 44 < 45, so it is low. 46 % is not.
+    // The scale-in threshold is 90 % of the target: 46 % is above 45 %, so it never scales in.
     expect(run(spec, Array(16).fill(46), 6).some((x) => x.rescale)).toBe(false);
   });
 

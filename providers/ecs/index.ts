@@ -1,0 +1,304 @@
+/**
+ * The `aws-ecs` provider: one ECS service scaled by Application Auto Scaling.
+ *
+ *   sample()   DescribeServices (desired / running / pending, a point read) every poll, plus
+ *              CloudWatch CPU / memory (and Container Insights task counts) every
+ *              metric_interval, re-reading metric_lookback because points arrive late; each
+ *              metric point leaves once, again only if CloudWatch revised it.
+ *   events()   service events (by id), deployment rollout states, scaling activities
+ *              (paginated, including not-scaled ones with their reasons).
+ *   describe() scalable target, policies and their alarms -> ScalingConfig and warnings.
+ */
+import { DescribeClustersCommand, DescribeServicesCommand, type Service } from '@aws-sdk/client-ecs';
+import { DescribeScalableTargetsCommand, paginateDescribeScalingActivities, paginateDescribeScalingPolicies, type ScalingActivity, type ScalingPolicy } from '@aws-sdk/client-application-auto-scaling';
+import { DescribeAlarmsCommand, GetMetricDataCommand, type MetricAlarm, type MetricDataQuery, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
+import type { HasMetricDelay, PlatformEvent, PlatformSample, Provider, ProviderContext, ProviderFactory, TargetDescription } from '../../src/provider.js';
+import { ProviderError } from '../../src/errors.js';
+import { createEcsClients, type EcsClients } from './clients.js';
+import { ecsScalingConfig } from './config-map.js';
+import { toProviderError, type AwsCall } from './errors.js';
+import { activityEvents, deploymentEvents, mergeMetricPages, metricSamples, serviceEvents, serviceSample, SOURCE, type MetricQueryMeaning } from './map.js';
+import { PointDedupe } from './point-dedupe.js';
+import type { EcsSettings } from './settings.js';
+
+export type { EcsSettings } from './settings.js';
+
+const DIMENSION = 'ecs:service:DesiredCount';
+const lastName = (arnOrName: string) => arnOrName.split('/').pop() ?? arnOrName;
+
+export class EcsProvider implements Provider, HasMetricDelay {
+  readonly name = 'aws-ecs';
+  readonly metricDelayMs: number;
+  readonly #s: EcsSettings;
+  readonly #ctx: ProviderContext;
+  readonly #c: EcsClients;
+  readonly #dedupe = new PointDedupe();
+  #service: { at: number; done: number | null; promise: Promise<{ svc: Service; atWall: number }> } | null = null;
+  #desiredHistory: { atWall: number; desired: number }[] = [];
+  #periodMs: number | undefined;
+  #insights: boolean | undefined;
+  #lastMetricsAt = -Infinity;
+  #disabled = new Set<string>();
+  #warned = new Set<string>();
+  #closed = false;
+
+  constructor(settings: EcsSettings, ctx: ProviderContext) {
+    this.#s = settings;
+    this.#ctx = ctx;
+    this.#c = createEcsClients(settings, ctx.env);
+    this.metricDelayMs = settings.metric_delay;
+    this.#periodMs = settings.metric_period;
+  }
+
+  get #clusterName() {
+    return lastName(this.#s.cluster);
+  }
+  get #serviceName() {
+    return lastName(this.#s.service);
+  }
+  get #resourceId() {
+    return `service/${this.#clusterName}/${this.#serviceName}`;
+  }
+  get #about() {
+    return `service ${this.#serviceName} in cluster ${this.#clusterName}`;
+  }
+
+  async #call<T>(action: string, endpoint: string | undefined, fn: () => Promise<T>, about = this.#about): Promise<T> {
+    const call: AwsCall = { action, about, ...(endpoint ? { endpoint } : {}) };
+    try {
+      return await fn();
+    } catch (err) {
+      await this.#c.resolveRegion();
+      throw toProviderError(err, call, this.#c.identity);
+    }
+  }
+
+  /** DescribeServices, shared by sample() and events() of one poll (in flight, or answered < 100 ms ago). */
+  #describeService(signal: AbortSignal): Promise<{ svc: Service; atWall: number }> {
+    const now = this.#ctx.clock.now();
+    if (this.#service && (this.#service.done === null || now - this.#service.done < 100)) return this.#service.promise;
+    const promise = this.#call('ecs:DescribeServices', this.#c.endpoints.ecs, async () => {
+      const out = await this.#c.ecs.send(new DescribeServicesCommand({ cluster: this.#s.cluster, services: [this.#s.service] }), { abortSignal: signal });
+      const atWall = this.#ctx.clock.wallNow();
+      const svc = out.services?.find((s) => s.serviceName === this.#serviceName || s.serviceArn === this.#s.service);
+      if (!svc || svc.status === 'INACTIVE') {
+        const reason = out.failures?.[0]?.reason ?? svc?.status ?? 'MISSING';
+        throw new ProviderError(this.name, 'not-found', `${this.#about} not found (${reason}) in ${await this.#c.resolveRegion()}`, {
+          hint: `check the names and region: \`aws ecs list-services --cluster ${this.#clusterName} --region ${this.#c.identity.region}\``,
+        });
+      }
+      if (typeof svc.desiredCount === 'number') {
+        this.#desiredHistory.push({ atWall, desired: svc.desiredCount });
+        if (this.#desiredHistory.length > 2000) this.#desiredHistory.splice(0, 1000);
+      }
+      return { svc, atWall };
+    });
+    const entry: { at: number; done: number | null; promise: typeof promise } = { at: now, done: null, promise };
+    this.#service = entry;
+    promise.then(
+      () => (entry.done = this.#ctx.clock.now()),
+      () => {
+        if (this.#service === entry) this.#service = null;
+      },
+    );
+    return promise;
+  }
+
+  async describe(signal: AbortSignal): Promise<TargetDescription> {
+    const { svc } = await this.#describeService(signal);
+    const region = await this.#c.resolveRegion();
+    const warnings: string[] = [];
+    const soft = async <T>(action: string, fn: () => Promise<T>): Promise<T | undefined> => {
+      try {
+        return await fn();
+      } catch (err) {
+        if (!(err instanceof ProviderError) || err.kind === 'credentials') throw err;
+        warnings.push(`${err.message}${err.hint ? ` (${err.hint})` : ''}`);
+        if (err.kind === 'access-denied') this.#disabled.add(action);
+        return undefined;
+      }
+    };
+    let targetUnreadable = false;
+    const target = await soft('application-autoscaling:DescribeScalableTargets', () =>
+      this.#call('application-autoscaling:DescribeScalableTargets', this.#c.endpoints.aas, async () => {
+        const out = await this.#c.aas.send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs', ResourceIds: [this.#resourceId], ScalableDimension: DIMENSION }), { abortSignal: signal });
+        return out.ScalableTargets?.[0] ?? null;
+      }),
+    ).then((t) => {
+      targetUnreadable = t === undefined;
+      return t ?? undefined;
+    });
+    const policies = target
+      ? ((await soft('application-autoscaling:DescribeScalingPolicies', () => this.#policies(signal))) ?? [])
+      : [];
+    const alarmNames = policies.flatMap((p) => (p.Alarms ?? []).map((a) => a.AlarmName!)).filter(Boolean);
+    const alarms = alarmNames.length ? await soft('cloudwatch:DescribeAlarms', () => this.#alarms(alarmNames, signal)) : [];
+    const config = ecsScalingConfig({ target, policies, alarms, ...(svc.desiredCount !== undefined ? { desiredCount: svc.desiredCount } : {}) });
+    // Without the scalable target the configuration is unknown, not "no autoscaling".
+    if (targetUnreadable) config.warnings.splice(0, config.warnings.length, 'the scaling configuration could not be read: timings and limits are unknown');
+    const highRes = policies.some((p) => /HighResolution$/.test(p.TargetTrackingScalingPolicyConfiguration?.PredefinedMetricSpecification?.PredefinedMetricType ?? ''));
+    this.#periodMs = this.#s.metric_period ?? (highRes ? 20_000 : 60_000);
+    if (this.#s.container_insights !== 'off') await soft('ecs:DescribeClusters', () => this.#clusterInsights(signal, warnings));
+    // Probe the metric and activity reads now, so a missing permission shows up in `check`.
+    await soft('cloudwatch:GetMetricData', () => this.#metrics(signal, true));
+    await soft('application-autoscaling:DescribeScalingActivities', () => this.#activities(this.#ctx.clock.wallNow() - 3_600_000, signal, 1));
+    if ((svc.deployments?.length ?? 0) > 1) warnings.push(`${svc.deployments!.length} deployments are active: the counts include the tasks of all of them until the rollout completes`);
+    if (!config.scaling.timings.metricResolutionMs) config.scaling.timings.metricResolutionMs = this.#periodMs;
+    config.scaling.details = {
+      ...config.scaling.details,
+      launchType: svc.launchType ?? svc.capacityProviderStrategy?.map((c) => c.capacityProvider).join(',') ?? '?',
+      taskDefinition: svc.taskDefinition?.split('/').pop(),
+      metricPeriodMs: this.#periodMs,
+      containerInsights: this.#insights ?? false,
+    };
+    return {
+      summary: `ECS service ${this.#serviceName} in cluster ${this.#clusterName} (${region}): desired ${svc.desiredCount ?? '?'}, running ${svc.runningCount ?? '?'}, pending ${svc.pendingCount ?? '?'}`,
+      scaling: config.scaling,
+      warnings: [...config.warnings, ...warnings],
+    };
+  }
+
+  async #policies(signal: AbortSignal): Promise<ScalingPolicy[]> {
+    return this.#call('application-autoscaling:DescribeScalingPolicies', this.#c.endpoints.aas, async () => {
+      const out: ScalingPolicy[] = [];
+      for await (const page of paginateDescribeScalingPolicies({ client: this.#c.aas }, { ServiceNamespace: 'ecs', ResourceId: this.#resourceId, ScalableDimension: DIMENSION }))
+        out.push(...(page.ScalingPolicies ?? []));
+      return out;
+    });
+  }
+
+  async #alarms(names: string[], signal: AbortSignal): Promise<MetricAlarm[]> {
+    return this.#call('cloudwatch:DescribeAlarms', this.#c.endpoints.cw, async () => {
+      const out = await this.#c.cw.send(new DescribeAlarmsCommand({ AlarmNames: names.slice(0, 100) }), { abortSignal: signal });
+      return out.MetricAlarms ?? [];
+    });
+  }
+
+  async #clusterInsights(signal: AbortSignal, warnings: string[]): Promise<void> {
+    const out = await this.#call('ecs:DescribeClusters', this.#c.endpoints.ecs, () => this.#c.ecs.send(new DescribeClustersCommand({ clusters: [this.#s.cluster], include: ['SETTINGS'] }), { abortSignal: signal }), `cluster ${this.#clusterName}`);
+    const value = out.clusters?.[0]?.settings?.find((s) => s.name === 'containerInsights')?.value;
+    const enabled = value === 'enabled' || value === 'enhanced';
+    this.#insights = this.#s.container_insights === 'on' || enabled;
+    if (this.#s.container_insights === 'on' && !enabled) warnings.push(`Container Insights is ${value ?? 'not set'} on cluster ${this.#clusterName}: ECS/ContainerInsights task counts will be missing`);
+  }
+
+  #metricQueries(periodMs: number): { queries: MetricDataQuery[]; meaning: Record<string, MetricQueryMeaning> } {
+    const dims = [
+      { Name: 'ClusterName', Value: this.#clusterName },
+      { Name: 'ServiceName', Value: this.#serviceName },
+    ];
+    const q = (Id: string, Namespace: string, MetricName: string, Period: number): MetricDataQuery => ({ Id, MetricStat: { Metric: { Namespace, MetricName, Dimensions: dims }, Period, Stat: 'Average' }, ReturnData: true });
+    const period = periodMs / 1000;
+    const queries = [q('cpu', 'AWS/ECS', 'CPUUtilization', period), q('mem', 'AWS/ECS', 'MemoryUtilization', period)];
+    const meaning: Record<string, MetricQueryMeaning> = { cpu: { source: SOURCE.cpu, field: 'cpuPct' }, mem: { source: SOURCE.memory, field: 'memPct' } };
+    if (this.#insights) {
+      const ciPeriod = Math.max(60, period);
+      queries.push(q('ci_running', 'ECS/ContainerInsights', 'RunningTaskCount', ciPeriod), q('ci_pending', 'ECS/ContainerInsights', 'PendingTaskCount', ciPeriod));
+      meaning.ci_running = { source: SOURCE.insights, field: 'running', periodMs: ciPeriod * 1000 };
+      meaning.ci_pending = { source: SOURCE.insights, field: 'pending', periodMs: ciPeriod * 1000 };
+    }
+    return { queries, meaning };
+  }
+
+  async #metrics(signal: AbortSignal, probe = false): Promise<PlatformSample[]> {
+    const periodMs = this.#periodMs ?? 60_000;
+    const { queries, meaning } = this.#metricQueries(periodMs);
+    const end = this.#ctx.clock.wallNow();
+    const start = Math.floor((end - (probe ? periodMs * 5 : this.#s.metric_lookback)) / periodMs) * periodMs;
+    const pages = await this.#call('cloudwatch:GetMetricData', this.#c.endpoints.cw, async () => {
+      const out: MetricDataResult[][] = [];
+      let token: string | undefined;
+      do {
+        const page = await this.#c.cw.send(new GetMetricDataCommand({ MetricDataQueries: queries, StartTime: new Date(start), EndTime: new Date(end), ScanBy: 'TimestampAscending', ...(token ? { NextToken: token } : {}) }), {
+          abortSignal: signal,
+        });
+        out.push(page.MetricDataResults ?? []);
+        token = page.NextToken;
+      } while (token && out.length < 10);
+      return out;
+    });
+    return metricSamples(mergeMetricPages(pages), meaning, periodMs);
+  }
+
+  async sample(signal: AbortSignal): Promise<PlatformSample[]> {
+    const { svc, atWall } = await this.#describeService(signal);
+    const out: PlatformSample[] = [serviceSample(svc, atWall)];
+    const periodMs = this.#periodMs ?? 60_000;
+    const every = this.#s.metric_interval ?? Math.max(10_000, periodMs);
+    const now = this.#ctx.clock.now();
+    if (!this.#disabled.has('cloudwatch:GetMetricData') && now - this.#lastMetricsAt >= every) {
+      this.#lastMetricsAt = now;
+      try {
+        out.push(...this.#dedupe.fresh(await this.#metrics(signal)));
+      } catch (err) {
+        this.#soft('cloudwatch:GetMetricData', err);
+      }
+    }
+    return out;
+  }
+
+  /** A failed secondary read (metrics, activities) is logged, never fatal for the poll. */
+  #soft(action: string, err: unknown): void {
+    if (this.#closed || signalAborted(err)) return;
+    const e = err instanceof ProviderError ? err : toProviderError(err, { action, about: this.#about }, this.#c.identity);
+    if (e.kind === 'access-denied' || e.kind === 'credentials') this.#disabled.add(action);
+    const key = `${action}|${e.kind}`;
+    if (this.#warned.has(key)) return;
+    this.#warned.add(key);
+    this.#ctx.log.warn(`${e.message}${e.hint ? ` (hint: ${e.hint})` : ''}${this.#disabled.has(action) ? '; no longer reading it this run' : ''}`);
+  }
+
+  async #activities(sinceWall: number, signal: AbortSignal, maxPages = 10): Promise<ScalingActivity[]> {
+    return this.#call('application-autoscaling:DescribeScalingActivities', this.#c.endpoints.aas, async () => {
+      const out: ScalingActivity[] = [];
+      let pages = 0;
+      const pager = paginateDescribeScalingActivities(
+        { client: this.#c.aas, pageSize: 50 },
+        { ServiceNamespace: 'ecs', ResourceId: this.#resourceId, ScalableDimension: DIMENSION, IncludeNotScaledActivities: true },
+      );
+      for await (const page of pager) {
+        if (signal.aborted) break;
+        const acts = page.ScalingActivities ?? [];
+        out.push(...acts);
+        // Newest first: stop once a page reaches back before sinceWall.
+        if (++pages >= maxPages || acts.some((a) => (a.StartTime?.getTime() ?? 0) < sinceWall)) break;
+      }
+      return out;
+    });
+  }
+
+  async events(sinceWall: number, signal: AbortSignal): Promise<PlatformEvent[]> {
+    const { svc } = await this.#describeService(signal);
+    const out = [...serviceEvents(svc.events), ...deploymentEvents(svc.deployments)];
+    if (!this.#disabled.has('application-autoscaling:DescribeScalingActivities')) {
+      try {
+        const acts = await this.#activities(sinceWall, signal);
+        out.push(...activityEvents(acts, (at) => this.#desiredBefore(at)));
+      } catch (err) {
+        this.#soft('application-autoscaling:DescribeScalingActivities', err);
+      }
+    }
+    return out.filter((e) => e.atWall >= sinceWall).sort((a, b) => a.atWall - b.atWall);
+  }
+
+  #desiredBefore(atWall: number): number | undefined {
+    let found: number | undefined;
+    for (const h of this.#desiredHistory) {
+      if (h.atWall >= atWall) break;
+      found = h.desired;
+    }
+    return found;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#c.destroy();
+  }
+}
+
+function signalAborted(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'AbortError' || (err as { cause?: { name?: string } }).cause?.name === 'AbortError');
+}
+
+export const createEcsProvider: ProviderFactory<EcsSettings> = (settings, ctx) => new EcsProvider(settings, ctx);

@@ -1,0 +1,296 @@
+/**
+ * A fake Azure control plane for one container app on 127.0.0.1, over HTTPS with a throwaway
+ * self-signed certificate (sdk-fakes.md §4, option B), serving what the real SDKs call:
+ *
+ *   GET  /subscriptions/{s}/resourceGroups/{g}/providers/Microsoft.App/containerApps/{app}
+ *   GET  …/containerApps/{app}/revisions                  (paged through an absolute nextLink)
+ *   GET  …/containerApps/{app}/revisions/{rev}/replicas
+ *   POST /subscriptions/{s}/metrics:getBatch              (Azure Monitor metrics batch API)
+ *
+ * It also runs the app: an APP endpoint (CapacityApp, plain HTTP) whose capacity follows the
+ * ready replicas, scaled by src/scaling-models/aca-scale-rules.ts every `httpIntervalMs`. Time
+ * is compressed by configuration (15 s -> 500 ms, 300 s -> a few s); metric points are real
+ * 1-minute grains, so a seconds-long test sees the current minute revised as it fills, plus
+ * seeded history.
+ *
+ * Ground truth for tests: `decisions` and `readiness`.
+ */
+import fs from 'node:fs';
+import https from 'node:https';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { CapacityApp, readBody, type CapacityAppOptions } from '../shared/capacity-app.js';
+import { selfSignedCert } from '../shared/self-signed.js';
+import { acaScaleSpec, acaScaleStep, initialAcaScaleState, type AcaRule, type AcaScaleState } from '../../../src/scaling-models/aca-scale-rules.js';
+
+export type FakeAzureFault = 'not-found' | 'access-denied' | 'throttled' | 'bad-credentials' | 'server-error';
+export type FakeAzureOp = 'app' | 'revisions' | 'replicas' | 'metrics' | '*';
+
+export interface FakeAcaOptions {
+  subscription?: string;
+  resourceGroup?: string;
+  app?: string;
+  location?: string;
+  minReplicas?: number;
+  maxReplicas?: number;
+  initialReplicas?: number;
+  rules?: AcaRule[];
+  httpIntervalMs?: number;
+  pollingIntervalMs?: number;
+  cooldownPeriodMs?: number;
+  scaleDownStabilizationMs?: number;
+  replicaStartMs?: number;
+  metricDelayMs?: number;
+  /** Minutes of metric history before the fake started. */
+  historyMinutes?: number;
+  cpuCores?: number;
+  appOptions?: CapacityAppOptions;
+}
+
+export interface FakeAcaDecision {
+  atWall: number;
+  from: number;
+  to: number;
+  reason: string;
+}
+
+interface FakeReplica {
+  name: string;
+  createdAt: number;
+  readyAt: number;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export class FakeAca {
+  readonly o: Required<FakeAcaOptions>;
+  readonly app: CapacityApp;
+  readonly decisions: FakeAcaDecision[] = [];
+  readonly readiness: { atWall: number; ready: number }[] = [];
+  readonly requests: { method: string; path: string; auth?: string }[] = [];
+  readonly cert = selfSignedCert();
+  readonly #server: https.Server;
+  #faults: { op: FakeAzureOp; fault: FakeAzureFault; times: number }[] = [];
+  #replicas: FakeReplica[] = [];
+  #desired: number;
+  #state: AcaScaleState = initialAcaScaleState();
+  #minutes = new Map<number, { maxReplicas: number; nanoCores: number[] }>();
+  #timers: NodeJS.Timeout[] = [];
+  #seq = 0;
+  url = '';
+
+  constructor(options: FakeAcaOptions = {}) {
+    this.o = {
+      subscription: '00000000-0000-0000-0000-000000000001',
+      resourceGroup: 'rg-demo',
+      app: 'web',
+      location: 'East US',
+      minReplicas: 1,
+      maxReplicas: 10,
+      initialReplicas: 1,
+      rules: [{ kind: 'http', concurrentRequests: 10 }],
+      httpIntervalMs: 500,
+      pollingIntervalMs: 1000,
+      cooldownPeriodMs: 3000,
+      scaleDownStabilizationMs: 3000,
+      replicaStartMs: 400,
+      metricDelayMs: 0,
+      historyMinutes: 5,
+      cpuCores: 0.5,
+      appOptions: {},
+      ...options,
+    };
+    this.app = new CapacityApp(this.o.appOptions);
+    this.#desired = this.o.initialReplicas;
+    this.#server = https.createServer({ cert: this.cert.cert, key: this.cert.key }, (req, res) => void this.#handle(req, res));
+  }
+
+  get appId(): string {
+    return `/subscriptions/${this.o.subscription}/resourceGroups/${this.o.resourceGroup}/providers/Microsoft.App/containerApps/${this.o.app}`;
+  }
+  get ready(): number {
+    return this.#replicas.filter((r) => r.readyAt <= Date.now()).length;
+  }
+  get desired(): number {
+    return this.#desired;
+  }
+
+  inject(op: FakeAzureOp, fault: FakeAzureFault, times = Infinity): void {
+    this.#faults.push({ op, fault, times });
+  }
+
+  async start(): Promise<void> {
+    await this.app.start();
+    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
+    this.url = `https://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    const now = Date.now();
+    for (let i = 0; i < this.#desired; i++) this.#replicas.push({ name: this.#replicaName(), createdAt: now - 600_000, readyAt: now - 590_000 });
+    for (let m = 1; m <= this.o.historyMinutes; m++) this.#minutes.set(Math.floor(now / 60_000) * 60_000 - m * 60_000, { maxReplicas: this.#desired, nanoCores: [0.05 * this.o.cpuCores * 1e9] });
+    this.#sync();
+    this.app.takeUsage();
+    this.#timers.push(setInterval(() => this.#sync(), 25));
+    this.#timers.push(setInterval(() => this.#evaluate(), this.o.httpIntervalMs));
+  }
+
+  async close(): Promise<void> {
+    for (const t of this.#timers) clearInterval(t);
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    await this.app.close();
+    fs.rmSync(path.dirname(this.cert.certFile), { recursive: true, force: true });
+  }
+
+  #replicaName(): string {
+    return `${this.o.app}--rev2-${(++this.#seq).toString(36).padStart(6, '0')}`;
+  }
+
+  #sync(): void {
+    const ready = this.ready;
+    if (ready !== this.app.replicas) {
+      this.app.setReplicas(ready);
+      this.readiness.push({ atWall: Date.now(), ready });
+    }
+  }
+
+  #evaluate(): void {
+    const usage = this.app.takeUsage();
+    const cpuPct = usage.utilization === undefined ? undefined : usage.utilization * 100;
+    const minute = Math.floor(Date.now() / 60_000) * 60_000;
+    const m = this.#minutes.get(minute) ?? { maxReplicas: 0, nanoCores: [] };
+    m.maxReplicas = Math.max(m.maxReplicas, this.#replicas.length);
+    if (cpuPct !== undefined) m.nanoCores.push((cpuPct / 100) * this.o.cpuCores * 1e9);
+    this.#minutes.set(minute, m);
+    const spec = acaScaleSpec({
+      minReplicas: this.o.minReplicas,
+      maxReplicas: this.o.maxReplicas,
+      rules: this.o.rules,
+      httpIntervalMs: this.o.httpIntervalMs,
+      pollingIntervalMs: this.o.pollingIntervalMs,
+      cooldownPeriodMs: this.o.cooldownPeriodMs,
+      scaleDownStabilizationMs: this.o.scaleDownStabilizationMs,
+    });
+    const d = acaScaleStep(spec, this.#state, { current: this.#desired, concurrency: usage.concurrency, cpuPct }, Date.now());
+    this.#state = d.state;
+    if (!d.rescale) return;
+    const now = Date.now();
+    this.decisions.push({ atWall: now, from: this.#desired, to: d.desired, reason: d.reason });
+    this.#desired = d.desired;
+    if (this.#replicas.length < d.desired) {
+      // createdTime has whole seconds, like ARM's.
+      const created = Math.floor(now / 1000) * 1000;
+      while (this.#replicas.length < d.desired) this.#replicas.push({ name: this.#replicaName(), createdAt: created, readyAt: now + this.o.replicaStartMs });
+    } else this.#replicas.splice(d.desired);
+    this.#sync();
+  }
+
+  #takeFault(op: FakeAzureOp): FakeAzureFault | undefined {
+    const f = this.#faults.find((x) => (x.op === op || x.op === '*') && x.times > 0);
+    if (!f) return undefined;
+    f.times--;
+    return f.fault;
+  }
+
+  #appJson(): unknown {
+    return {
+      id: this.appId,
+      name: this.o.app,
+      type: 'Microsoft.App/containerApps',
+      location: this.o.location,
+      properties: {
+        provisioningState: 'Succeeded',
+        runningStatus: 'Running',
+        latestRevisionName: `${this.o.app}--rev2`,
+        latestReadyRevisionName: `${this.o.app}--rev2`,
+        configuration: { activeRevisionsMode: 'Single', ingress: { fqdn: `${this.o.app}.example.eastus.azurecontainerapps.io`, external: true, targetPort: 8080 } },
+        template: {
+          containers: [{ name: this.o.app, image: 'example/web:1', resources: { cpu: this.o.cpuCores, memory: '1Gi' } }],
+          scale: {
+            minReplicas: this.o.minReplicas,
+            maxReplicas: this.o.maxReplicas,
+            cooldownPeriod: Math.round(this.o.cooldownPeriodMs / 1000),
+            pollingInterval: Math.max(1, Math.round(this.o.pollingIntervalMs / 1000)),
+            rules: this.o.rules.map((r) =>
+              r.kind === 'http' ? { name: 'http-rule', http: { metadata: { concurrentRequests: String(r.concurrentRequests) } } } : { name: 'cpu-rule', custom: { type: 'cpu', metadata: { type: 'Utilization', value: String(r.utilizationPct) } } },
+            ),
+          },
+        },
+      },
+    };
+  }
+
+  #revision(name: string, active: boolean): unknown {
+    return {
+      id: `${this.appId}/revisions/${name}`,
+      name,
+      type: 'Microsoft.App/containerApps/revisions',
+      properties: { createdTime: iso(Date.now() - 86_400_000), active, replicas: active ? this.#desired : 0, trafficWeight: active ? 100 : 0, healthState: active ? 'Healthy' : 'None', provisioningState: 'Provisioned', runningState: active ? 'Running' : 'Stopped' },
+    };
+  }
+
+  #replicaJson(r: FakeReplica): unknown {
+    const ready = r.readyAt <= Date.now();
+    return {
+      id: `${this.appId}/revisions/${this.o.app}--rev2/replicas/${r.name}`,
+      name: r.name,
+      type: 'Microsoft.App/containerApps/revisions/replicas',
+      properties: { createdTime: iso(r.createdAt), runningState: ready ? 'Running' : 'NotRunning', containers: [{ name: this.o.app, containerId: `c-${r.name}`, ready, started: ready, restartCount: 0, runningState: ready ? 'Running' : 'Waiting' }] },
+    };
+  }
+
+  #metrics(body: { resourceids?: string[] }, q: URLSearchParams): unknown {
+    const start = Date.parse(q.get('starttime') ?? '') || 0;
+    const end = Date.parse(q.get('endtime') ?? '') || Date.now();
+    const names = (q.get('metricnames') ?? '').split(',');
+    const minutes = [...this.#minutes.entries()].filter(([t]) => t >= start && t < end && t + this.o.metricDelayMs <= Date.now()).sort(([a], [b]) => a - b);
+    const metric = (name: string, localized: string, unit: string, point: (m: { maxReplicas: number; nanoCores: number[] }) => Record<string, number>) => ({
+      id: `${this.appId}/providers/Microsoft.Insights/metrics/${name}`,
+      type: 'Microsoft.Insights/metrics',
+      name: { value: name, localizedValue: localized },
+      unit,
+      errorCode: 'Success',
+      timeseries: [{ metadatavalues: [], data: minutes.map(([t, m]) => ({ timeStamp: iso(t), ...point(m) })) }],
+    });
+    const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+    const value = [
+      names.includes('Replicas') ? metric('Replicas', 'Replica Count', 'Count', (m) => ({ maximum: m.maxReplicas, average: m.maxReplicas })) : null,
+      names.includes('UsageNanoCores') ? metric('UsageNanoCores', 'CPU Usage', 'NanoCores', (m) => ({ average: avg(m.nanoCores), maximum: Math.max(0, ...m.nanoCores) })) : null,
+    ].filter(Boolean);
+    return {
+      values: (body.resourceids ?? []).map((id) => ({ starttime: iso(start), endtime: iso(end), interval: 'PT1M', namespace: 'Microsoft.App/containerApps', resourceregion: 'eastus', resourceid: id, value })),
+    };
+  }
+
+  async #handle(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.url);
+    const auth = String(req.headers.authorization ?? '');
+    const raw = await readBody(req);
+    this.requests.push({ method: req.method ?? 'GET', path: url.pathname, auth });
+    const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-ms-request-id': `r${++this.#seq}`, ...headers }).end(JSON.stringify(payload));
+    const error = (status: number, code: string, message: string, headers: Record<string, string> = {}) => send(status, { error: { code, message } }, headers);
+    const base = `/subscriptions/${this.o.subscription}/resourceGroups/${this.o.resourceGroup}/providers/Microsoft.App/containerApps/`;
+    const p = url.pathname;
+    const op: FakeAzureOp | undefined = p.endsWith('/metrics:getBatch') ? 'metrics' : p.endsWith('/replicas') ? 'replicas' : p.endsWith('/revisions') ? 'revisions' : p.includes('/containerApps/') ? 'app' : undefined;
+    if (!op) return error(404, 'InvalidResourceType', `no route for ${p}`);
+    const action = { app: 'Microsoft.App/containerApps/read', revisions: 'Microsoft.App/containerApps/revisions/read', replicas: 'Microsoft.App/containerApps/revisions/replicas/read', metrics: 'Microsoft.Insights/metrics/read', '*': '' }[op];
+    const fault = auth === 'Bearer bad-token' ? 'bad-credentials' : !auth.startsWith('Bearer ') ? 'bad-credentials' : this.#takeFault(op);
+    if (fault === 'bad-credentials') return error(401, 'InvalidAuthenticationToken', 'The access token is invalid.');
+    if (fault === 'access-denied')
+      return error(403, 'AuthorizationFailed', `The client 'tester@example.com' with object id '0000' does not have authorization to perform action '${action}' over scope '${this.appId}' or the scope is invalid.`);
+    if (fault === 'throttled') return error(429, 'TooManyRequests', 'Too many requests, retry later.', { 'retry-after': '7' });
+    if (fault === 'server-error') return error(500, 'InternalServerError', 'internal failure');
+    if (fault === 'not-found') return error(404, 'ResourceNotFound', `The Resource 'Microsoft.App/containerApps/${this.o.app}' under resource group '${this.o.resourceGroup}' was not found.`);
+
+    if (op === 'metrics') return send(200, this.#metrics(raw ? JSON.parse(raw) : {}, url.searchParams));
+    if (!p.startsWith(base)) return error(404, 'ResourceGroupNotFound', `Resource group '${p.split('/')[4]}' could not be found.`);
+    const rest = p.slice(base.length).split('/');
+    if (rest[0] !== this.o.app) return error(404, 'ResourceNotFound', `The Resource 'Microsoft.App/containerApps/${rest[0]}' under resource group '${this.o.resourceGroup}' was not found.`);
+    if (op === 'app') return send(200, this.#appJson());
+    if (op === 'revisions') {
+      // Two pages: the retired revision first, the active one behind an absolute nextLink.
+      if (url.searchParams.get('$skiptoken') === '2') return send(200, { value: [this.#revision(`${this.o.app}--rev2`, true)] });
+      return send(200, { value: [this.#revision(`${this.o.app}--rev1`, false)], nextLink: `${this.url}${base}${this.o.app}/revisions?api-version=${url.searchParams.get('api-version')}&$skiptoken=2` });
+    }
+    if (rest[2] !== `${this.o.app}--rev2`) return send(200, { value: [] });
+    return send(200, { value: this.#replicas.map((r) => this.#replicaJson(r)) });
+  }
+}

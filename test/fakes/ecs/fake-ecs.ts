@@ -1,0 +1,360 @@
+/**
+ * A fake AWS control plane for one ECS service on 127.0.0.1, speaking the real wire protocols
+ * (see /work/shared/reference/sdk-fakes.md §2): ECS and Application Auto Scaling over AWS JSON
+ * 1.1, CloudWatch over JSON 1.0, all `POST /` dispatched on `x-amz-target`.
+ *
+ * It also runs the service: an APP endpoint (CapacityApp) whose capacity follows the RUNNING
+ * tasks, and the target tracking model of src/scaling-models/ecs-target-tracking.ts evaluated
+ * at every metric period. Time is compressed by configuration, not faked: a "minute" is
+ * `periodMs` of real time (1 s by default, which CloudWatch also accepts as a high-resolution
+ * period), so every timestamp it reports is real epoch time the provider can align.
+ *
+ * Ground truth for tests: `decisions` (every desired-count change the model made) and
+ * `readiness` (every change of the RUNNING count).
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CapacityApp, readBody, type CapacityAppOptions } from '../shared/capacity-app.js';
+import { ecsTargetTrackingSpec, ecsTargetTrackingStep, initialEcsTargetTrackingState, type EcsTargetTrackingDecision, type EcsTargetTrackingState } from '../../../src/scaling-models/ecs-target-tracking.js';
+
+export type FakeAwsFault = 'not-found' | 'access-denied' | 'throttled' | 'bad-credentials' | 'server-error';
+
+export interface FakeEcsOptions {
+  cluster?: string;
+  service?: string;
+  region?: string;
+  account?: string;
+  minCapacity?: number;
+  maxCapacity?: number;
+  initialDesired?: number;
+  /** CPU target in percent. */
+  targetValue?: number;
+  /** Real ms per CloudWatch period (a multiple of 1000). */
+  periodMs?: number;
+  scaleOutDatapoints?: number;
+  scaleInDatapoints?: number;
+  scaleOutCooldownMs?: number;
+  scaleInCooldownMs?: number;
+  /** PENDING -> RUNNING time of a new task. */
+  taskStartMs?: number;
+  /** How long after its period ends a CloudWatch point becomes visible. */
+  metricDelayMs?: number;
+  containerInsights?: boolean;
+  /** Scaling activities per DescribeScalingActivities page (small, to exercise pagination). */
+  activitiesPageSize?: number;
+  /** Register a scalable target and a policy (false: a service with no autoscaling). */
+  autoscaling?: boolean;
+  app?: CapacityAppOptions;
+}
+
+export interface FakeDecision {
+  atWall: number;
+  from: number;
+  to: number;
+  trigger: 'AlarmHigh' | 'AlarmLow' | 'bounds';
+}
+
+interface Point {
+  ts: number;
+  cpu?: number;
+  mem?: number;
+  running: number;
+  pending: number;
+  desired: number;
+}
+
+interface Task {
+  id: string;
+  createdAt: number;
+  readyAt: number;
+}
+
+const sec = (ms: number) => ms / 1000;
+
+export class FakeEcs {
+  readonly o: Required<Omit<FakeEcsOptions, 'app'>> & { app: CapacityAppOptions };
+  readonly app: CapacityApp;
+  readonly decisions: FakeDecision[] = [];
+  readonly readiness: { atWall: number; running: number }[] = [];
+  readonly requests: { target: string; body: unknown; accessKeyId?: string }[] = [];
+  readonly #server = http.createServer((req, res) => void this.#handle(req, res));
+  #faults: { op: string; fault: FakeAwsFault; times: number }[] = [];
+  #tasks: Task[] = [];
+  #desired: number;
+  #state: EcsTargetTrackingState = initialEcsTargetTrackingState();
+  #points: Point[] = [];
+  #events: { id: string; createdAt: number; message: string }[] = [];
+  #activities: Record<string, unknown>[] = [];
+  #lastDecision: EcsTargetTrackingDecision | undefined;
+  #timers: NodeJS.Timeout[] = [];
+  #seq = 0;
+  url = '';
+
+  constructor(options: FakeEcsOptions = {}) {
+    this.o = {
+      cluster: 'demo',
+      service: 'web',
+      region: 'us-east-1',
+      account: '123456789012',
+      minCapacity: 1,
+      maxCapacity: 10,
+      initialDesired: 1,
+      targetValue: 50,
+      periodMs: 1000,
+      scaleOutDatapoints: 3,
+      scaleInDatapoints: 15,
+      scaleOutCooldownMs: 3000,
+      scaleInCooldownMs: 3000,
+      taskStartMs: 500,
+      metricDelayMs: 1500,
+      containerInsights: false,
+      activitiesPageSize: 2,
+      autoscaling: true,
+      app: {},
+      ...options,
+    };
+    this.app = new CapacityApp(this.o.app);
+    this.#desired = this.o.initialDesired;
+  }
+
+  get resourceId(): string {
+    return `service/${this.o.cluster}/${this.o.service}`;
+  }
+  get desired(): number {
+    return this.#desired;
+  }
+  get running(): number {
+    return this.#tasks.filter((t) => t.readyAt <= Date.now()).length;
+  }
+
+  /** Make the next `times` calls of `op` (e.g. `DescribeServices`, or `*`) fail. */
+  inject(op: string, fault: FakeAwsFault, times = Infinity): void {
+    this.#faults.push({ op, fault, times });
+  }
+  clearFaults(): void {
+    this.#faults = [];
+  }
+
+  async start(): Promise<void> {
+    await this.app.start();
+    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    // Start the initial tasks as already running.
+    for (let i = 0; i < this.#desired; i++) this.#tasks.push({ id: this.#taskId(), createdAt: Date.now() - 60_000, readyAt: Date.now() - 30_000 });
+    this.#syncApp();
+    this.app.takeUsage();
+    this.#timers.push(setInterval(() => this.#reconcile(), 25));
+    const p = this.o.periodMs;
+    const first = Math.ceil(Date.now() / p) * p - Date.now();
+    this.#timers.push(
+      setTimeout(() => {
+        this.#period();
+        this.#timers.push(setInterval(() => this.#period(), p));
+      }, first),
+    );
+  }
+
+  async close(): Promise<void> {
+    for (const t of this.#timers) clearTimeout(t);
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    await this.app.close();
+  }
+
+  #taskId(): string {
+    return `${(++this.#seq).toString(16).padStart(8, '0')}aaaabbbbccccdddd`;
+  }
+
+  #event(message: string): void {
+    this.#events.unshift({ id: `ev-${++this.#seq}`, createdAt: sec(Date.now()), message: `(service ${this.o.service}) ${message}` });
+    this.#events.length = Math.min(this.#events.length, 100);
+  }
+
+  #syncApp(): void {
+    const running = this.running;
+    if (running !== this.app.replicas) {
+      this.app.setReplicas(running);
+      this.readiness.push({ atWall: Date.now(), running });
+      if (running === this.#desired) this.#event('has reached a steady state.');
+    }
+  }
+
+  /** Tasks follow the desired count: new ones start PENDING, removed ones stop at once. */
+  #reconcile(): void {
+    const now = Date.now();
+    if (this.#tasks.length < this.#desired) {
+      const fresh = Array.from({ length: this.#desired - this.#tasks.length }, () => ({ id: this.#taskId(), createdAt: now, readyAt: now + this.o.taskStartMs }));
+      this.#tasks.push(...fresh);
+      this.#event(`has started ${fresh.length} tasks: ${fresh.map((t) => `(task ${t.id})`).join(' ')}.`);
+    } else if (this.#tasks.length > this.#desired) {
+      const gone = this.#tasks.splice(this.#desired);
+      this.#event(`has stopped ${gone.length} running tasks: ${gone.map((t) => `(task ${t.id})`).join(' ')}.`);
+    }
+    this.#syncApp();
+  }
+
+  /** End of a metric period: publish the datapoint, evaluate the policy. */
+  #period(): void {
+    const now = Math.round(Date.now() / this.o.periodMs) * this.o.periodMs;
+    const usage = this.app.takeUsage();
+    const running = this.running;
+    const cpu = usage.utilization === undefined || running === 0 ? undefined : usage.utilization * 100;
+    this.#points.push({ ts: now - this.o.periodMs, ...(cpu === undefined ? {} : { cpu, mem: 20 + cpu / 10 }), running, pending: this.#tasks.length - running, desired: this.#desired });
+    if (!this.o.autoscaling) return;
+    const spec = ecsTargetTrackingSpec({
+      minCapacity: this.o.minCapacity,
+      maxCapacity: this.o.maxCapacity,
+      targetValue: this.o.targetValue,
+      periodMs: this.o.periodMs,
+      scaleOutDatapoints: this.o.scaleOutDatapoints,
+      scaleInDatapoints: this.o.scaleInDatapoints,
+      scaleOutCooldownMs: this.o.scaleOutCooldownMs,
+      scaleInCooldownMs: this.o.scaleInCooldownMs,
+    });
+    const d = ecsTargetTrackingStep(spec, this.#state, { metric: cpu, desiredCapacity: this.#desired, measuredCapacity: running }, Date.now());
+    this.#state = d.state;
+    this.#lastDecision = d;
+    const alarm = d.trigger ? `TargetTracking-${this.resourceId}-${d.trigger}-0000` : undefined;
+    const base = { ActivityId: `act-${++this.#seq}`, ServiceNamespace: 'ecs', ResourceId: this.resourceId, ScalableDimension: 'ecs:service:DesiredCount', StartTime: sec(Date.now()) };
+    const cause = `monitor alarm ${alarm} in state ALARM triggered policy cpu-target-tracking`;
+    if (d.rescale) {
+      const from = this.#desired;
+      this.decisions.push({ atWall: Date.now(), from, to: d.desired, trigger: d.trigger ?? 'bounds' });
+      this.#desired = d.desired;
+      this.#activities.unshift({ ...base, Description: `Setting desired count to ${d.desired}.`, Cause: cause, EndTime: sec(Date.now() + 5), StatusCode: 'Successful', StatusMessage: `Successfully set desired count to ${d.desired}. Change successfully fulfilled by ecs.` });
+      this.#reconcile();
+    } else if (d.notScaled && alarm) {
+      this.#activities.unshift({ ...base, Description: `Attempting to set desired count.`, Cause: cause, StatusCode: 'Successful', StatusMessage: 'Not scaled', NotScaledReasons: [{ Code: d.notScaled, CurrentCapacity: this.#desired, MinCapacity: this.o.minCapacity, MaxCapacity: this.o.maxCapacity }] });
+    }
+  }
+
+  #takeFault(op: string): FakeAwsFault | undefined {
+    const f = this.#faults.find((x) => (x.op === op || x.op === '*') && x.times > 0);
+    if (!f) return undefined;
+    f.times--;
+    return f.fault;
+  }
+
+  async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const contentType = String(req.headers['content-type'] ?? 'application/x-amz-json-1.1');
+    const raw = await readBody(req);
+    const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+    const accessKeyId = /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
+    this.requests.push({ target, body, ...(accessKeyId ? { accessKeyId } : {}) });
+    const [prefix, op = ''] = target.split('.');
+    const cw = prefix === 'GraniteServiceVersion20100801';
+    const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': contentType, 'x-amzn-requestid': `req-${++this.#seq}`, ...headers }).end(JSON.stringify(payload));
+    };
+    const fail = (status: number, type: string, message: string) => send(status, { __type: type, message }, cw ? { 'x-amzn-query-error': `${type};Sender` } : {});
+    const fault = accessKeyId === 'AKIDBAD' ? 'bad-credentials' : this.#takeFault(op);
+    const action = `${cw ? 'cloudwatch' : prefix === 'AnyScaleFrontendService' ? 'application-autoscaling' : 'ecs'}:${op}`;
+    if (fault === 'bad-credentials') return cw ? fail(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.') : fail(400, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
+    if (fault === 'access-denied')
+      return cw
+        ? fail(403, 'AccessDenied', `User: arn:aws:iam::${this.o.account}:user/tester is not authorized to perform: ${action}`)
+        : fail(400, 'AccessDeniedException', `User: arn:aws:iam::${this.o.account}:user/tester is not authorized to perform: ${action} on resource: *`);
+    if (fault === 'throttled') return cw ? fail(400, 'Throttling', 'Rate exceeded') : fail(400, 'ThrottlingException', 'Rate exceeded');
+    if (fault === 'server-error') return fail(500, cw ? 'InternalServiceError' : 'ServerException', 'internal failure');
+    if (fault === 'not-found') return cw ? fail(404, 'ResourceNotFound', 'not found') : prefix === 'AnyScaleFrontendService' ? fail(400, 'ObjectNotFoundException', 'No scalable target found') : fail(400, 'ClusterNotFoundException', 'Cluster not found.');
+    const handler = (this.#handlers as Record<string, ((b: Record<string, unknown>) => unknown) | undefined>)[op];
+    if (!handler) return fail(400, 'UnknownOperationException', `fake does not implement ${target}`);
+    const result = handler(body);
+    if (result instanceof Error) return fail(400, result.name, result.message);
+    send(200, result);
+  }
+
+  readonly #handlers = {
+    DescribeServices: (b: Record<string, unknown>) => {
+      if (b.cluster !== this.o.cluster && !String(b.cluster).endsWith(`/${this.o.cluster}`)) return Object.assign(new Error('Cluster not found.'), { name: 'ClusterNotFoundException' });
+      const names = (b.services as string[]) ?? [];
+      const arn = `arn:aws:ecs:${this.o.region}:${this.o.account}:service/${this.o.cluster}/${this.o.service}`;
+      const found = names.some((n) => n === this.o.service || n === arn);
+      const running = this.running;
+      return found
+        ? {
+            services: [
+              {
+                serviceArn: arn,
+                serviceName: this.o.service,
+                clusterArn: `arn:aws:ecs:${this.o.region}:${this.o.account}:cluster/${this.o.cluster}`,
+                status: 'ACTIVE',
+                desiredCount: this.#desired,
+                runningCount: running,
+                pendingCount: this.#tasks.length - running,
+                launchType: 'FARGATE',
+                taskDefinition: `arn:aws:ecs:${this.o.region}:${this.o.account}:task-definition/web:7`,
+                deployments: [{ id: 'ecs-svc/1111', status: 'PRIMARY', desiredCount: this.#desired, runningCount: running, pendingCount: this.#tasks.length - running, rolloutState: 'COMPLETED', createdAt: sec(Date.now() - 3_600_000), updatedAt: sec(Date.now() - 3_000_000), taskDefinition: 'arn:aws:ecs:::task-definition/web:7' }],
+                events: this.#events,
+              },
+            ],
+            failures: [],
+          }
+        : { services: [], failures: names.map((n) => ({ arn: n, reason: 'MISSING' })) };
+    },
+    DescribeClusters: () => ({
+      clusters: [{ clusterName: this.o.cluster, clusterArn: `arn:aws:ecs:${this.o.region}:${this.o.account}:cluster/${this.o.cluster}`, status: 'ACTIVE', settings: [{ name: 'containerInsights', value: this.o.containerInsights ? 'enabled' : 'disabled' }] }],
+      failures: [],
+    }),
+    DescribeScalableTargets: () => ({
+      ScalableTargets: this.o.autoscaling
+        ? [{ ServiceNamespace: 'ecs', ResourceId: this.resourceId, ScalableDimension: 'ecs:service:DesiredCount', MinCapacity: this.o.minCapacity, MaxCapacity: this.o.maxCapacity, RoleARN: `arn:aws:iam::${this.o.account}:role/aws-service-role/ecs.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_ECSService`, CreationTime: sec(Date.now() - 86_400_000), SuspendedState: { DynamicScalingInSuspended: false, DynamicScalingOutSuspended: false, ScheduledScalingSuspended: false } }]
+        : [],
+    }),
+    DescribeScalingPolicies: () => ({
+      ScalingPolicies: [
+        {
+          PolicyARN: `arn:aws:autoscaling:${this.o.region}:${this.o.account}:scalingPolicy:0000:resource/ecs/${this.resourceId}:policyName/cpu-target-tracking`,
+          PolicyName: 'cpu-target-tracking',
+          ServiceNamespace: 'ecs',
+          ResourceId: this.resourceId,
+          ScalableDimension: 'ecs:service:DesiredCount',
+          PolicyType: 'TargetTrackingScaling',
+          TargetTrackingScalingPolicyConfiguration: { TargetValue: this.o.targetValue, PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' }, ScaleOutCooldown: sec(this.o.scaleOutCooldownMs), ScaleInCooldown: sec(this.o.scaleInCooldownMs) },
+          Alarms: ['AlarmHigh', 'AlarmLow'].map((k) => ({ AlarmName: `TargetTracking-${this.resourceId}-${k}-0000`, AlarmARN: `arn:aws:cloudwatch:${this.o.region}:${this.o.account}:alarm:TargetTracking-${this.resourceId}-${k}-0000` })),
+          CreationTime: sec(Date.now() - 86_400_000),
+        },
+      ],
+    }),
+    DescribeAlarms: (b: Record<string, unknown>) => ({
+      MetricAlarms: ((b.AlarmNames as string[]) ?? []).map((name) => {
+        const high = name.includes('AlarmHigh');
+        const n = high ? this.o.scaleOutDatapoints : this.o.scaleInDatapoints;
+        const state = this.#lastDecision ? (high ? this.#lastDecision.alarmHigh : this.#lastDecision.alarmLow) : 'INSUFFICIENT_DATA';
+        return { AlarmName: name, MetricName: 'CPUUtilization', Namespace: 'AWS/ECS', Statistic: 'Average', Period: sec(this.o.periodMs), EvaluationPeriods: n, DatapointsToAlarm: n, Threshold: high ? this.o.targetValue : this.o.targetValue * 0.9, ComparisonOperator: high ? 'GreaterThanThreshold' : 'LessThanThreshold', StateValue: state };
+      }),
+      CompositeAlarms: [],
+    }),
+    DescribeScalingActivities: (b: Record<string, unknown>) => {
+      const all = this.#activities.filter((a) => b.IncludeNotScaledActivities || !a.NotScaledReasons);
+      const size = Math.min(Number(b.MaxResults ?? 50), this.o.activitiesPageSize);
+      const from = Number(b.NextToken ?? 0);
+      const page = all.slice(from, from + size);
+      return { ScalingActivities: page, ...(from + size < all.length ? { NextToken: String(from + size) } : {}) };
+    },
+    GetMetricData: (b: Record<string, unknown>) => this.#metricData(b),
+  };
+
+  #metricData(b: Record<string, unknown>): unknown {
+    const start = Number(b.StartTime) * 1000;
+    const end = Number(b.EndTime) * 1000;
+    const visible = this.#points.filter((p) => p.ts >= start && p.ts < end && p.ts + this.o.periodMs + this.o.metricDelayMs <= Date.now());
+    const pick: Record<string, (p: Point) => number | undefined> = { CPUUtilization: (p) => p.cpu, MemoryUtilization: (p) => p.mem, RunningTaskCount: (p) => p.running, PendingTaskCount: (p) => p.pending, DesiredTaskCount: (p) => p.desired };
+    const results = ((b.MetricDataQueries as { Id: string; MetricStat: { Metric: { Namespace: string; MetricName: string }; Period: number } }[]) ?? []).map((q) => {
+      const name = q.MetricStat.Metric.MetricName;
+      const insights = q.MetricStat.Metric.Namespace === 'ECS/ContainerInsights';
+      const periodMs = q.MetricStat.Period * 1000;
+      const buckets = new Map<number, number[]>();
+      for (const p of insights && !this.o.containerInsights ? [] : visible) {
+        const v = pick[name]?.(p);
+        if (v === undefined) continue;
+        const k = Math.floor(p.ts / periodMs) * periodMs;
+        buckets.set(k, [...(buckets.get(k) ?? []), v]);
+      }
+      const keys = [...buckets.keys()].sort((x, y) => (b.ScanBy === 'TimestampAscending' ? x - y : y - x));
+      return { Id: q.Id, Label: name, Timestamps: keys.map(sec), Values: keys.map((k) => buckets.get(k)!.reduce((s, v) => s + v, 0) / buckets.get(k)!.length), StatusCode: 'Complete' };
+    });
+    return { MetricDataResults: results, Messages: [] };
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * End to end through the real CLI: `scaleproof run` against the fake Container Apps control
+ * plane (HTTPS, throwaway certificate trusted through NODE_EXTRA_CA_CERTS). The fake's scale
+ * rules model records every decision and every change of the ready replicas; what the CLI
+ * MEASURED by polling must agree with that record within one poll interval. The token reaches
+ * the child process as it would in CI: `credential: access-token` and $AZURE_ACCESS_TOKEN.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeAca } from '../../fakes/aca/fake-aca.js';
+import { runCli, type CliResult } from '../../support/cli.js';
+
+const POLL_MS = 250;
+const SLACK_MS = 150;
+
+interface Measured {
+  valueMs: number | null;
+  marginMs: number;
+  atT: number | null;
+}
+interface Report {
+  verdict: string;
+  scaleUps: { loadChangeT: number; peakDesired: number; firstDesiredIncrease: Measured; readyAtPeak: Measured; outcome: string }[];
+  scaleDowns: { loadChangeT: number; firstDesiredDecrease: Measured; outcome: string }[];
+}
+
+let fake: FakeAca;
+let dir: string;
+let res: CliResult;
+let report: Report;
+let startedAtWall: number;
+let records: { kind: string; source?: string; type?: string; t: number }[];
+
+beforeAll(async () => {
+  fake = new FakeAca({ minReplicas: 1, maxReplicas: 6, rules: [{ kind: 'http', concurrentRequests: 3 }], httpIntervalMs: 500, scaleDownStabilizationMs: 2500, cooldownPeriodMs: 3000, replicaStartMs: 600, appOptions: { concurrency: 4, serviceMs: 60 } });
+  await fake.start();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scaleproof-aca-e2e-'));
+  const file = path.join(dir, 'aca.yaml');
+  fs.writeFileSync(
+    file,
+    `name: aca-e2e
+provider:
+  name: azure-container-apps
+  poll_interval: ${POLL_MS}ms
+  settings:
+    subscription: ${fake.o.subscription}
+    resource_group: ${fake.o.resourceGroup}
+    app: ${fake.o.app}
+    credential: access-token
+    endpoints: { arm: ${fake.url}, metrics: ${fake.url} }
+    metric_interval: 2s
+    metric_delay: 1s
+    max_retries: 0
+load:
+  url: ${fake.app.url}
+  connections: 8
+  start: 10
+  stages:
+    - { name: baseline, duration: 2s, rate: 10 }
+    - { name: jump, duration: 0s, rate: 120 }
+    - { name: peak, duration: 7s, rate: 120 }
+    - { name: drop, duration: 0s, rate: 0 }
+    - { name: idle, duration: 6s, rate: 0 }
+observe_after: 2s
+targets:
+  autoscaling: { scale_up_time: 20s, scale_down_time: 20s, max_instances: 6 }
+`,
+  );
+  res = await runCli(['run', file, '--out', path.join(dir, 'runs'), '--no-progress'], {
+    timeoutMs: 35_000,
+    env: { AZURE_ACCESS_TOKEN: 'fake-token', NODE_EXTRA_CA_CERTS: fake.cert.certFile },
+  });
+  if (res.code !== 0) console.error(res.stderr, res.stdout);
+  const runDir = path.join(dir, 'runs', fs.readdirSync(path.join(dir, 'runs'))[0]!);
+  report = JSON.parse(fs.readFileSync(path.join(runDir, 'report.json'), 'utf8')) as Report;
+  const lines = fs.readFileSync(path.join(runDir, 'timeline.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  startedAtWall = (lines.find((l) => l.kind === 'header') as { startedAtWall: number }).startedAtWall;
+  records = lines as typeof records;
+}, 40_000);
+
+afterAll(async () => {
+  await fake?.close();
+  if (dir && !process.env.KEEP_E2E) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('scaleproof run against the fake Container Apps control plane', () => {
+  it('exits 0 with the autoscaling targets met, having used only the token it was given', () => {
+    expect(res.code).toBe(0);
+    expect(report.verdict).toBe('pass');
+    expect(res.stderr).toMatch(/Container App web in resource group rg-demo/);
+    expect(fake.requests.every((r) => r.auth === 'Bearer fake-token')).toBe(true);
+  });
+
+  it('measures the first scale-up decision within one poll of the model’s own record', () => {
+    const up = report.scaleUps[0]!;
+    expect(up.outcome).toBe('scaled');
+    const decision = fake.decisions.find((d) => d.to > d.from && d.atWall - startedAtWall >= up.loadChangeT)!;
+    const truthT = decision.atWall - startedAtWall;
+    expect(up.firstDesiredIncrease.atT!).toBeGreaterThanOrEqual(truthT - 5);
+    expect(up.firstDesiredIncrease.atT! - truthT).toBeLessThanOrEqual(POLL_MS + SLACK_MS);
+    expect(up.firstDesiredIncrease.atT! - up.firstDesiredIncrease.marginMs).toBeLessThanOrEqual(truthT);
+  });
+
+  it('measures ready-at-peak within one poll of the replicas reporting ready', () => {
+    const up = report.scaleUps[0]!;
+    const reached = fake.readiness.find((r) => r.atWall - startedAtWall >= up.loadChangeT && r.ready >= up.peakDesired)!;
+    expect(reached).toBeDefined();
+    const truthT = reached.atWall - startedAtWall;
+    expect(up.readyAtPeak.atT!).toBeGreaterThanOrEqual(truthT - 5);
+    expect(up.readyAtPeak.atT! - truthT).toBeLessThanOrEqual(POLL_MS + SLACK_MS);
+  });
+
+  it('measures the scale-down decision within one poll of the model’s record', () => {
+    const down = report.scaleDowns.find((d) => d.outcome === 'scaled')!;
+    expect(down).toBeDefined();
+    const decision = fake.decisions.find((d) => d.to < d.from && d.atWall - startedAtWall >= down.loadChangeT)!;
+    const truthT = decision.atWall - startedAtWall;
+    expect(down.firstDesiredDecrease.atT!).toBeGreaterThanOrEqual(truthT - 5);
+    expect(down.firstDesiredDecrease.atT! - truthT).toBeLessThanOrEqual(POLL_MS + SLACK_MS);
+  });
+
+  it('records replica events and Azure Monitor points in the timeline', () => {
+    expect(records.some((r) => r.kind === 'event' && r.type === 'replica-ready')).toBe(true);
+    expect(records.some((r) => r.kind === 'event' && r.type === 'scale-up')).toBe(true);
+    expect(records.filter((r) => r.kind === 'sample' && r.source === 'azure-monitor:containerApps').length).toBeGreaterThanOrEqual(5);
+  });
+});

@@ -1,0 +1,141 @@
+/**
+ * End to end through the real CLI: `scaleproof run` against the fake ECS control plane. The
+ * fake's target tracking model records every decision and every change of the RUNNING count;
+ * what the CLI MEASURED by polling must agree with that record within one poll interval.
+ * Credentials reach the child process the way a user's would: AWS_* environment variables.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeEcs } from '../../fakes/ecs/fake-ecs.js';
+import { runCli, type CliResult } from '../../support/cli.js';
+
+const POLL_MS = 250;
+const SLACK_MS = 150;
+
+interface Measured {
+  valueMs: number | null;
+  marginMs: number;
+  atT: number | null;
+}
+interface Report {
+  verdict: string;
+  scaleUps: { loadChangeT: number; baselineReplicas: number; peakDesired: number; firstDesiredIncrease: Measured; readyAtPeak: Measured; outcome: string }[];
+  scaleDowns: { loadChangeT: number; firstDesiredDecrease: Measured; outcome: string }[];
+}
+
+let fake: FakeEcs;
+let dir: string;
+let res: CliResult;
+let report: Report;
+let startedAtWall: number;
+let records: { kind: string; source?: string; type?: string; t: number; cpuPct?: number }[];
+
+beforeAll(async () => {
+  fake = new FakeEcs({ minCapacity: 1, maxCapacity: 5, targetValue: 50, scaleOutDatapoints: 2, scaleInDatapoints: 3, scaleOutCooldownMs: 1000, scaleInCooldownMs: 1000, taskStartMs: 600, metricDelayMs: 1000, app: { concurrency: 4, serviceMs: 40 } });
+  await fake.start();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scaleproof-ecs-e2e-'));
+  const file = path.join(dir, 'ecs.yaml');
+  fs.writeFileSync(
+    file,
+    `name: ecs-e2e
+provider:
+  name: aws-ecs
+  poll_interval: ${POLL_MS}ms
+  settings:
+    region: us-east-1
+    cluster: demo
+    service: web
+    endpoint: ${fake.url}
+    metric_period: 1s
+    metric_interval: 1s
+    metric_lookback: 30s
+    metric_delay: 2s
+    max_attempts: 1
+load:
+  url: ${fake.app.url}
+  connections: 8
+  start: 20
+  stages:
+    - { name: baseline, duration: 2s, rate: 20 }
+    - { name: jump, duration: 0s, rate: 180 }
+    - { name: peak, duration: 9s, rate: 180 }
+    - { name: drop, duration: 0s, rate: 0 }
+    - { name: idle, duration: 7s, rate: 0 }
+observe_after: 3s
+targets:
+  autoscaling: { scale_up_time: 20s, scale_down_time: 20s, max_instances: 5 }
+`,
+  );
+  res = await runCli(['run', file, '--out', path.join(dir, 'runs'), '--no-progress'], {
+    timeoutMs: 35_000,
+    env: {
+      AWS_ACCESS_KEY_ID: 'AKIDFAKE',
+      AWS_SECRET_ACCESS_KEY: 'fake-secret',
+      AWS_SESSION_TOKEN: undefined,
+      AWS_PROFILE: undefined,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_CONFIG_FILE: path.join(dir, 'no-config'),
+      AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'no-credentials'),
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+  });
+  if (res.code !== 0) console.error(res.stderr, res.stdout);
+  const runDir = path.join(dir, 'runs', fs.readdirSync(path.join(dir, 'runs'))[0]!);
+  report = JSON.parse(fs.readFileSync(path.join(runDir, 'report.json'), 'utf8')) as Report;
+  const lines = fs.readFileSync(path.join(runDir, 'timeline.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  startedAtWall = (lines.find((l) => l.kind === 'header') as { startedAtWall: number }).startedAtWall;
+  records = lines as typeof records;
+}, 40_000);
+
+afterAll(async () => {
+  await fake?.close();
+  if (dir && !process.env.KEEP_E2E) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('scaleproof run against the fake ECS control plane', () => {
+  it('exits 0 with the autoscaling targets met', () => {
+    expect(res.code).toBe(0);
+    expect(report.verdict).toBe('pass');
+    expect(res.stderr).toMatch(/ECS service web in cluster demo/);
+  });
+
+  it('measures the first scale-up decision within one poll of the model’s own record', () => {
+    const up = report.scaleUps[0]!;
+    expect(up.outcome).toBe('scaled');
+    const decision = fake.decisions.find((d) => d.to > d.from && d.atWall - startedAtWall >= up.loadChangeT)!;
+    expect(decision).toBeDefined();
+    const truthT = decision.atWall - startedAtWall;
+    expect(up.firstDesiredIncrease.atT!).toBeGreaterThanOrEqual(truthT - 5);
+    expect(up.firstDesiredIncrease.atT! - truthT).toBeLessThanOrEqual(POLL_MS + SLACK_MS);
+    // The true moment lies inside the reported margin.
+    expect(up.firstDesiredIncrease.atT! - up.firstDesiredIncrease.marginMs).toBeLessThanOrEqual(truthT);
+  });
+
+  it('measures ready-at-peak within one poll of the tasks reaching RUNNING', () => {
+    const up = report.scaleUps[0]!;
+    const reached = fake.readiness.find((r) => r.atWall - startedAtWall >= up.loadChangeT && r.running >= up.peakDesired)!;
+    expect(reached).toBeDefined();
+    const truthT = reached.atWall - startedAtWall;
+    expect(up.readyAtPeak.atT!).toBeGreaterThanOrEqual(truthT - 5);
+    expect(up.readyAtPeak.atT! - truthT).toBeLessThanOrEqual(POLL_MS + SLACK_MS);
+  });
+
+  it('measures the scale-down decision within one poll of the model’s record', () => {
+    const down = report.scaleDowns.find((d) => d.outcome === 'scaled')!;
+    expect(down).toBeDefined();
+    const decision = fake.decisions.find((d) => d.to < d.from && d.atWall - startedAtWall >= down.loadChangeT)!;
+    const truthT = decision.atWall - startedAtWall;
+    expect(down.firstDesiredDecrease.atT!).toBeGreaterThanOrEqual(truthT - 5);
+    expect(down.firstDesiredDecrease.atT! - truthT).toBeLessThanOrEqual(POLL_MS + SLACK_MS);
+  });
+
+  it('records CloudWatch CPU at period ends and the scaling activities as events', () => {
+    const cpu = records.filter((r) => r.kind === 'sample' && r.source === 'cloudwatch:CPUUtilization');
+    expect(cpu.length).toBeGreaterThan(5);
+    expect(new Set(cpu.map((r) => r.t)).size).toBe(cpu.length);
+    const activities = records.filter((r) => r.kind === 'event' && r.source === 'application-autoscaling:activities' && (r.type === 'scale-up' || r.type === 'scale-down'));
+    expect(activities.length).toBe(fake.decisions.length);
+  });
+});

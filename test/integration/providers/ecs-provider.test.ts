@@ -1,0 +1,199 @@
+/**
+ * The aws-ecs provider with the real AWS SDK clients against the fake control plane on
+ * 127.0.0.1 (test/fakes/ecs). Credentials come through the SDK default chain from the
+ * environment, as they would for a user; IMDS and the shared config files are switched off.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import os from 'node:os';
+import path from 'node:path';
+import { FakeEcs } from '../../fakes/ecs/fake-ecs.js';
+import { driveLoad } from '../../fakes/shared/drive-load.js';
+import { createEcsProvider } from '../../../providers/ecs/index.js';
+import { ecsSettingsSchema, type EcsSettingsInput } from '../../../providers/ecs/settings.js';
+import { ProviderError } from '../../../src/errors.js';
+import { systemClock } from '../../../src/clock.js';
+import { silentLogger } from '../../../src/log.js';
+import type { PlatformEvent, PlatformSample, Provider } from '../../../src/provider.js';
+
+const saved = { ...process.env };
+function awsEnv(keyId = 'AKIDFAKE'): void {
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: keyId,
+    AWS_SECRET_ACCESS_KEY: 'fake-secret',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: path.join(os.tmpdir(), 'scaleproof-no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(os.tmpdir(), 'scaleproof-no-aws-credentials'),
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  });
+  delete process.env.AWS_PROFILE;
+}
+
+let fake: FakeEcs;
+const open: Provider[] = [];
+function provider(fakeUrl: string, extra: Partial<EcsSettingsInput> = {}) {
+  const settings = ecsSettingsSchema.parse({ region: 'us-east-1', cluster: 'demo', service: 'web', endpoint: fakeUrl, metric_period: '1s', metric_interval: '1s', metric_lookback: '20s', metric_delay: '3s', max_attempts: 1, ...extra });
+  const p = createEcsProvider(settings, { clock: systemClock, log: silentLogger, env: process.env });
+  open.push(p);
+  return p;
+}
+const signal = () => AbortSignal.timeout(10_000);
+
+async function rejection(p: Promise<unknown>): Promise<ProviderError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ProviderError);
+  return err as ProviderError;
+}
+
+beforeAll(() => awsEnv());
+afterEach(async () => {
+  for (const p of open.splice(0)) await p.close();
+  await fake?.close();
+  awsEnv();
+});
+afterAll(() => {
+  process.env = saved;
+});
+
+describe('aws-ecs provider against the fake control plane', () => {
+  it('describes the scalable target, the target tracking policy and its alarms', async () => {
+    fake = new FakeEcs({ minCapacity: 1, maxCapacity: 6, targetValue: 50, scaleOutDatapoints: 3, scaleInDatapoints: 15, scaleInCooldownMs: 3000 });
+    await fake.start();
+    const d = await provider(fake.url).describe(signal());
+    expect(d.summary).toContain('ECS service web in cluster demo (us-east-1)');
+    expect(d.scaling.minReplicas).toBe(1);
+    expect(d.scaling.maxReplicas).toBe(6);
+    expect(d.scaling.rules).toEqual([expect.objectContaining({ metric: 'cpu', target: 50, unit: '%' })]);
+    expect(d.scaling.timings).toMatchObject({ earliestScaleUpMs: 3000, earliestScaleDownMs: 15 * 1000 + 3000, metricResolutionMs: 1000, scaleInCooldownMs: 3000 });
+    expect(d.warnings.join('\n')).toMatch(/needs 3 breaching 1s datapoints to scale out.*15 low datapoints to scale in/);
+    const targets = fake.requests.map((r) => r.target.split('.')[1]);
+    expect(targets).toEqual(expect.arrayContaining(['DescribeServices', 'DescribeScalableTargets', 'DescribeScalingPolicies', 'DescribeAlarms', 'DescribeClusters', 'GetMetricData', 'DescribeScalingActivities']));
+  });
+
+  it('warns when the service has no autoscaling', async () => {
+    fake = new FakeEcs({ autoscaling: false });
+    await fake.start();
+    const d = await provider(fake.url).describe(signal());
+    expect(d.warnings.join('\n')).toMatch(/not registered with Application Auto Scaling/);
+    expect(d.scaling.rules).toEqual([]);
+  });
+
+  it('follows a scale-up and scale-down: counts, late CPU points once each, activities and service events', async () => {
+    fake = new FakeEcs({ minCapacity: 1, maxCapacity: 5, targetValue: 50, scaleOutDatapoints: 2, scaleInDatapoints: 3, scaleOutCooldownMs: 1000, scaleInCooldownMs: 1000, taskStartMs: 300, metricDelayMs: 1200, app: { concurrency: 4, serviceMs: 40 } });
+    await fake.start();
+    const p = provider(fake.url);
+    await p.describe(signal());
+    const samples: PlatformSample[] = [];
+    const events = new Map<string, PlatformEvent>();
+    const startWall = Date.now();
+    let stop = false;
+    const poll = (async () => {
+      while (!stop) {
+        samples.push(...(await p.sample(signal())));
+        for (const e of await p.events(startWall - 60_000, signal())) events.set(e.id ?? `${e.atWall}${e.message}`, e);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    })();
+    await driveLoad(fake.app.url, 180, 7000);
+    await new Promise((r) => setTimeout(r, 7000));
+    stop = true;
+    await poll;
+
+    const ups = fake.decisions.filter((d) => d.to > d.from);
+    const downs = fake.decisions.filter((d) => d.to < d.from);
+    expect(ups.length).toBeGreaterThan(0);
+    expect(downs.length).toBeGreaterThan(0);
+    const desired = samples.filter((s) => s.source === 'ecs:DescribeServices').map((s) => s.desired);
+    expect(Math.max(...(desired as number[]))).toBe(Math.max(...fake.decisions.map((d) => d.to)));
+
+    // Each scale decision is one event at its own StartTime, from/to as the fake decided.
+    const scaleEvents = [...events.values()].filter((e) => e.type === 'scale-up' || e.type === 'scale-down');
+    expect(scaleEvents.length).toBe(fake.decisions.length);
+    for (const d of fake.decisions) {
+      const e = scaleEvents.find((x) => x.to === d.to && Math.abs(x.atWall - d.atWall) < 50);
+      expect(e, `event for ${JSON.stringify(d)}`).toBeDefined();
+      expect(e!.type).toBe(d.to > d.from ? 'scale-up' : 'scale-down');
+    }
+    const serviceEvents = [...events.values()].filter((e) => e.source === 'ecs:events');
+    expect(serviceEvents.some((e) => /has started \d+ tasks/.test(e.message))).toBe(true);
+    expect(serviceEvents.every((e) => e.atWall > startWall - 120_000 && e.atWall <= Date.now())).toBe(true);
+
+    // CloudWatch points: stamped at period ends, resolution 1 s, each emitted once.
+    const cpu = samples.filter((s) => s.source === 'cloudwatch:CPUUtilization');
+    expect(cpu.length).toBeGreaterThan(5);
+    expect(cpu.every((s) => s.resolutionMs === 1000 && s.atWall % 1000 === 0)).toBe(true);
+    expect(new Set(cpu.map((s) => s.atWall)).size).toBe(cpu.length);
+    expect(Math.max(...cpu.map((s) => s.cpuPct!))).toBeGreaterThan(50);
+    expect((p as unknown as { metricDelayMs: number }).metricDelayMs).toBe(3000);
+  });
+
+  it('reports a missing service and a missing cluster as not-found', async () => {
+    fake = new FakeEcs();
+    await fake.start();
+    const e1 = await rejection(provider(fake.url, { service: 'nope' }).sample(signal()));
+    expect(e1.kind).toBe('not-found');
+    expect(e1.message).toMatch(/service nope in cluster demo not found \(MISSING\)/);
+    const e2 = await rejection(provider(fake.url, { cluster: 'other' }).describe(signal()));
+    expect(e2.kind).toBe('not-found');
+    expect(e2.message).toMatch(/ClusterNotFoundException/);
+  });
+
+  it('names the missing IAM action on access denied', async () => {
+    fake = new FakeEcs();
+    await fake.start();
+    fake.inject('DescribeServices', 'access-denied', 1);
+    const e = await rejection(provider(fake.url).describe(signal()));
+    expect(e.kind).toBe('access-denied');
+    expect(e.message).toContain('not allowed ecs:DescribeServices');
+    expect(e.hint).toContain('grant ecs:DescribeServices');
+    // A missing secondary permission is a warning of describe(), not a failure.
+    fake.inject('DescribeAlarms', 'access-denied');
+    const d = await provider(fake.url).describe(signal());
+    expect(d.warnings.join('\n')).toMatch(/not allowed cloudwatch:DescribeAlarms/);
+    expect(d.warnings.join('\n')).toMatch(/assume the AWS defaults/);
+    fake.inject('DescribeScalableTargets', 'access-denied', 1);
+    const d2 = await provider(fake.url).describe(signal());
+    expect(d2.warnings.join('\n')).toMatch(/not allowed application-autoscaling:DescribeScalableTargets.*grant application-autoscaling:DescribeScalableTargets/);
+    expect(d2.warnings.join('\n')).toMatch(/could not be read/);
+  });
+
+  it('reports throttling as retryable and bad or missing credentials with the chain tried', async () => {
+    fake = new FakeEcs();
+    await fake.start();
+    fake.inject('DescribeServices', 'throttled', 1);
+    const t = await rejection(provider(fake.url).sample(signal()));
+    expect(t.kind).toBe('throttled');
+    expect(t.retryable).toBe(true);
+
+    awsEnv('AKIDBAD');
+    const c = await rejection(provider(fake.url).sample(signal()));
+    expect(c.kind).toBe('credentials');
+    expect(c.message).toMatch(/rejected the credentials from the default credential chain.*UnrecognizedClientException/);
+
+    delete process.env.AWS_ACCESS_KEY_ID;
+    delete process.env.AWS_SECRET_ACCESS_KEY;
+    const n = await rejection(provider(fake.url).sample(signal()));
+    expect(n.kind).toBe('credentials');
+    expect(n.message).toMatch(/no usable AWS credentials.*environment \(AWS_ACCESS_KEY_ID/);
+    expect(n.hint).toMatch(/aws sso login|AWS_PROFILE/);
+  });
+
+  it('keeps sampling the service when CloudWatch is denied, and says so once', async () => {
+    fake = new FakeEcs();
+    await fake.start();
+    fake.inject('GetMetricData', 'access-denied');
+    const warnings: string[] = [];
+    const settings = ecsSettingsSchema.parse({ region: 'us-east-1', cluster: 'demo', service: 'web', endpoint: fake.url, metric_interval: '1s', max_attempts: 1 });
+    const p = createEcsProvider(settings, { clock: systemClock, log: { ...silentLogger, warn: (m) => warnings.push(m) }, env: process.env });
+    open.push(p);
+    const s1 = await p.sample(signal());
+    await new Promise((r) => setTimeout(r, 1100));
+    const s2 = await p.sample(signal());
+    expect(s1[0]!.desired).toBe(1);
+    expect(s2[0]!.desired).toBe(1);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/cloudwatch:GetMetricData.*no longer reading it/);
+  });
+});
