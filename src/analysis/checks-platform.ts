@@ -10,7 +10,7 @@
  *   incomplete  fail when the window after the change was longer than the target, else unknown
  *   unknown     unknown (a gap or missing samples hide the milestone)
  * scale_down_time is the mirror, except that a decrease while desired was already at or below
- * min_instances passes (there was nothing to scale down).
+ * min_instances (or the platform's configured minimum) passes: there was nothing to scale down.
  */
 import type { Targets } from '../profile/schema.js';
 import { combine, ms, pct, unknownCheck, type Verdict } from './check-util.js';
@@ -18,13 +18,14 @@ import type { AnalysisResult, CheckResult, MeasuredLatency, ScaleDownTransition,
 
 type Autoscaling = NonNullable<Targets['autoscaling']>;
 
-export function platformChecks(targets: Targets, result: AnalysisResult): CheckResult[] {
+/** `platformMin`: the platform's own configured minimum replicas, when the provider reported it. */
+export function platformChecks(targets: Targets, result: AnalysisResult, platformMin?: number): CheckResult[] {
   const a = targets.autoscaling ?? {};
   return [
     ...ceiling('cpu.max', 'CPU', targets.cpu?.max, result.cpu.maxPct),
     ...ceiling('memory.max', 'memory', targets.memory?.max, result.memory.maxPct),
     ...scaleUpCheck(a.scale_up_time, result.scaleUps),
-    ...scaleDownCheck(a, result.scaleDowns),
+    ...scaleDownCheck(a, result.scaleDowns, platformMin),
     ...boundCheck('min', a.min_instances, result),
     ...boundCheck('max', a.max_instances, result),
     ...flapCheck(a.max_flaps, result),
@@ -98,14 +99,16 @@ function scaleUpCheck(limit: number | undefined, ups: readonly ScaleUpTransition
   return [timeCheck(id, target, limit, items)];
 }
 
-function scaleDownCheck(a: Autoscaling, downs: readonly ScaleDownTransition[]): CheckResult[] {
+function scaleDownCheck(a: Autoscaling, downs: readonly ScaleDownTransition[], platformMin: number | undefined): CheckResult[] {
   const limit = a.scale_down_time;
   if (limit === undefined) return [];
   const id = 'autoscaling.scale_down_time';
   const target = `scale-down <= ${ms(limit)}`;
   if (downs.length === 0) return [unknownCheck(id, target, 'the load never decreased, so there was no scale-down to time')];
   const items = downs.map((t) => {
-    const atFloor = a.min_instances !== undefined && t.baselineReplicas !== null && t.baselineReplicas <= a.min_instances;
+    // Already at the floor (the target's or the platform's own minimum): nothing to scale down.
+    const floor = Math.max(a.min_instances ?? -Infinity, platformMin ?? -Infinity);
+    const atFloor = t.baselineReplicas !== null && t.baselineReplicas <= floor;
     const noScale: Verdict = atFloor
       ? { status: 'pass' }
       : { status: 'fail', detail: `replicas never fell after the load change at ${ms(t.loadChangeT)} (desired stayed at ${t.baselineReplicas})` };

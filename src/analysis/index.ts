@@ -82,7 +82,7 @@ export function analyze(timeline: Timeline): AnalysisResult {
   const requestScopes = Object.fromEntries(
     Object.keys(profile.targets.requests ?? {}).map((name) => [name, requestScope(name, loadByRequest[name] ?? null, sustainedByRequest[name] ?? null)]),
   );
-  result.checks = [...loadChecks(profile.targets, runScope(runSlice, result.sustainedThroughput), requestScopes), ...platformChecks(profile.targets, result)];
+  result.checks = [...loadChecks(profile.targets, runScope(runSlice, result.sustainedThroughput), requestScopes), ...platformChecks(profile.targets, result, timeline.target?.description.scaling.minReplicas)];
   result.verdict = overallVerdict(result.checks);
   result.insights = computeInsights(timeline, result);
   return result;
