@@ -27,7 +27,7 @@ export interface LoadChange {
 }
 
 /** A stage as it ran: a linear move from `from` to `to` starting at `t`. */
-interface Segment {
+export interface Segment {
   t: number;
   from: number;
   to: number;
@@ -55,13 +55,18 @@ export function findLoadChanges(timeline: Timeline, endT: number): LoadChange[] 
 
 /** Stages that started before `endT`, plus the drop to 0 when the load ended before `endT`. */
 function planSegments(timeline: Timeline, endT: number): Segment[] {
-  const fromRecords = timeline.stages.filter((s) => s.name !== LOAD_END_MARKER);
-  const segments = fromRecords.length > 0 ? segmentsFromRecords(timeline) : segmentsFromProfile(timeline);
+  const segments = stageSegments(timeline);
   const started = segments.filter((s) => s.t < endT);
   const loadEndT = findLoadEnd(timeline, segments);
   const last = started[started.length - 1];
   if (last && loadEndT !== null && loadEndT < endT && last.to > 0) started.push({ t: loadEndT, from: last.to, to: 0, durationMs: 0 });
   return started;
+}
+
+/** The stages as they ran: from the stage records, or rebuilt from the profile when there are none. */
+export function stageSegments(timeline: Timeline): Segment[] {
+  const fromRecords = timeline.stages.some((s) => s.name !== LOAD_END_MARKER);
+  return fromRecords ? segmentsFromRecords(timeline) : segmentsFromProfile(timeline);
 }
 
 function segmentsFromRecords(timeline: Timeline): Segment[] {

@@ -11,14 +11,10 @@
  * profile, the way the analysis does. Consecutive holds at the same level merge into one.
  * A level ends at the end of its hold, the load end or the end of the run, whichever is first.
  */
+import { stageSegments, type Segment } from '../analysis/load-changes.js';
 import type { Timeline } from '../timeline/types.js';
 
-export interface Segment {
-  t: number;
-  from: number;
-  to: number;
-  durationMs: number;
-}
+export type { Segment };
 
 export interface Level {
   index: number;
@@ -34,19 +30,7 @@ export interface Level {
 const LOAD_END = 'load-end';
 
 export function segments(timeline: Timeline): Segment[] {
-  const records = timeline.stages.filter((s) => s.name !== LOAD_END).sort((a, b) => a.t - b.t);
-  if (records.length > 0) return records.map((s) => ({ t: s.t, from: s.from, to: s.to, durationMs: s.durationMs }));
-  const load = timeline.header.profile.load;
-  if (!load) return [];
-  let t = timeline.phases.find((p) => p.phase === 'load')?.t ?? 0;
-  let level = load.start;
-  return load.stages.map((stage) => {
-    const to = (load.model === 'closed' ? stage.vus : stage.rate) ?? 0;
-    const seg = { t, from: level, to, durationMs: stage.duration };
-    t += stage.duration;
-    level = to;
-    return seg;
-  });
+  return stageSegments(timeline);
 }
 
 /** When the load stopped: the load-end marker, else the observe phase, else the planned end. */
