@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectSeenWithinOnePoll } from '../support/agreement.js';
 import { runCli } from '../support/cli.js';
 
 const POLL_MS = 250;
@@ -89,10 +90,7 @@ describe('scaleproof run against the local provider', () => {
     // The first decision that takes desired above the count before the load change.
     const decision = events.find((e) => e.type === 'scale-up' && e.t >= up.loadChangeT && e.to! > up.baselineReplicas)!;
     expect(decision).toBeDefined();
-    const measuredAt = up.firstDesiredIncrease.atT!;
-    // Seen no earlier than it happened, and no later than the next poll (+ scheduling slack).
-    expect(measuredAt).toBeGreaterThanOrEqual(decision.t - 5);
-    expect(measuredAt - decision.t).toBeLessThanOrEqual(POLL_MS + 100);
+    expectSeenWithinOnePoll(up.firstDesiredIncrease, decision.t, POLL_MS, 100, { checkMargin: true });
     expect(up.firstDesiredIncrease.marginMs).toBeGreaterThanOrEqual(POLL_MS - 50);
   });
 
@@ -108,18 +106,14 @@ describe('scaleproof run against the local provider', () => {
       if (e.t >= up.loadChangeT && ready >= up.peakDesired && reachedAt === null) reachedAt = e.t;
     }
     expect(reachedAt).not.toBeNull();
-    const lastNeeded = { t: reachedAt! };
-    expect(up.readyAtPeak.atT! - lastNeeded.t).toBeGreaterThanOrEqual(-5);
-    expect(up.readyAtPeak.atT! - lastNeeded.t).toBeLessThanOrEqual(POLL_MS + 100);
+    expectSeenWithinOnePoll(up.readyAtPeak, reachedAt!, POLL_MS, 100);
   });
 
   it('measures the scale-down decision within one poll interval of the autoscaler’s record', () => {
     const down = report.scaleDowns.find((d) => d.outcome === 'scaled')!;
     expect(down).toBeDefined();
     const decision = events.find((e) => e.type === 'scale-down' && e.t >= down.loadChangeT && e.to! < down.baselineReplicas)!;
-    const measuredAt = down.firstDesiredDecrease.atT!;
-    expect(measuredAt).toBeGreaterThanOrEqual(decision.t - 5);
-    expect(measuredAt - decision.t).toBeLessThanOrEqual(POLL_MS + 100);
+    expectSeenWithinOnePoll(down.firstDesiredDecrease, decision.t, POLL_MS, 100);
   });
 
   it('rebuilds the same report from the timeline alone', async () => {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeEcs } from '../../fakes/ecs/fake-ecs.js';
 import { runCli, type CliResult } from '../../support/cli.js';
+import { expectSeenWithinOnePoll } from '../../support/agreement.js';
 
 const POLL_MS = 250;
 const SLACK_MS = 150;
@@ -106,29 +107,21 @@ describe('scaleproof run against the fake ECS control plane', () => {
     expect(up.outcome).toBe('scaled');
     const decision = fake.decisions.find((d) => d.to > d.from && d.atWall - startedAtWall >= up.loadChangeT)!;
     expect(decision).toBeDefined();
-    const truthT = decision.atWall - startedAtWall;
-    expect(up.firstDesiredIncrease.atT!).toBeGreaterThanOrEqual(truthT - 5);
-    expect(up.firstDesiredIncrease.atT! - truthT).toBeLessThanOrEqual(POLL_MS + SLACK_MS);
-    // The true moment lies inside the reported margin.
-    expect(up.firstDesiredIncrease.atT! - up.firstDesiredIncrease.marginMs).toBeLessThanOrEqual(truthT);
+    expectSeenWithinOnePoll(up.firstDesiredIncrease, decision.atWall - startedAtWall, POLL_MS, SLACK_MS, { checkMargin: true });
   });
 
   it('measures ready-at-peak within one poll of the tasks reaching RUNNING', () => {
     const up = report.scaleUps[0]!;
     const reached = fake.readiness.find((r) => r.atWall - startedAtWall >= up.loadChangeT && r.running >= up.peakDesired)!;
     expect(reached).toBeDefined();
-    const truthT = reached.atWall - startedAtWall;
-    expect(up.readyAtPeak.atT!).toBeGreaterThanOrEqual(truthT - 5);
-    expect(up.readyAtPeak.atT! - truthT).toBeLessThanOrEqual(POLL_MS + SLACK_MS);
+    expectSeenWithinOnePoll(up.readyAtPeak, reached.atWall - startedAtWall, POLL_MS, SLACK_MS);
   });
 
   it('measures the scale-down decision within one poll of the model’s record', () => {
     const down = report.scaleDowns.find((d) => d.outcome === 'scaled')!;
     expect(down).toBeDefined();
     const decision = fake.decisions.find((d) => d.to < d.from && d.atWall - startedAtWall >= down.loadChangeT)!;
-    const truthT = decision.atWall - startedAtWall;
-    expect(down.firstDesiredDecrease.atT!).toBeGreaterThanOrEqual(truthT - 5);
-    expect(down.firstDesiredDecrease.atT! - truthT).toBeLessThanOrEqual(POLL_MS + SLACK_MS);
+    expectSeenWithinOnePoll(down.firstDesiredDecrease, decision.atWall - startedAtWall, POLL_MS, SLACK_MS);
   });
 
   it('records CloudWatch CPU at period ends and the scaling activities as events', () => {
