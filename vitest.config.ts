@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Most integration files spend their time waiting for a platform to scale, not on CPU: two
+    // at a time halves the suite on a 2-core CI machine without starving the load generators.
+    maxWorkers: 2,
   },
 });

@@ -3,11 +3,12 @@
  * of users follows the plan (user i runs while the planned level is at least i); users removed
  * by a ramp down finish their current request first. Latency is measured from the actual send,
  * which is what a closed loop can measure: it backs off when the service slows, so use the open
- * model to see what real arrivals would experience.
+ * model to see what real arrivals would experience. A shard (worker i of N) runs users
+ * j ≡ i (mod N).
  */
 import { isThrottled, type Outcome } from './outcome.js';
-import { pause, type ModelContext, type ModelResult } from './model-context.js';
-import { vusAt } from './plan.js';
+import { pause, type ModelContext, type ModelResult, type StageCounts } from './model-context.js';
+import { shardVus, vusAt } from './plan.js';
 
 export interface ClosedModelOptions {
   /** Pause between a response and the user's next request. */
@@ -23,30 +24,50 @@ interface User {
 
 export async function runClosedModel(ctx: ModelContext, options: ClosedModelOptions): Promise<ModelResult> {
   const { plan, clock, originMono, stop } = ctx;
+  const shard = ctx.shard ?? 0;
+  const shards = ctx.shards ?? 1;
   const counts = { planned: 0, sent: 0, dropped: 0 };
+  const stages: StageCounts[] = plan.stages.map(() => ({ planned: 0, sent: 0, dropped: 0 }));
   const users: User[] = [];
+  let seq = (ctx.seqOffset ?? 0) + shard;
 
-  const iterate = async (user: User): Promise<void> => {
-    while (!user.stopped && !stop.aborted) {
-      const req = ctx.mix.next();
-      const sentAt = clock.now();
-      counts.planned++;
-      counts.sent++;
-      ctx.recorder.sent(req, sentAt, sentAt);
-      const o = await new Promise<Outcome>((resolve) => ctx.sender.send(ctx.requests[req], resolve));
-      ctx.recorder.completed(req, o.cls, isThrottled(o.status), sentAt, o.endMono);
-      if (options.thinkTimeMs > 0) await pause(clock, options.thinkTimeMs, stop);
-      // A failure can complete synchronously; yield so a user never starves timers and I/O.
-      else await new Promise<void>((resolve) => setImmediate(resolve));
-    }
+  const stageAt = (elapsed: number): StageCounts | undefined => {
+    let i = plan.stages.length - 1;
+    while (i > 0 && plan.stages[i].startMs > elapsed) i--;
+    return stages[i];
+  };
+  // Callbacks, not async/await: no promise per request. A response that completes synchronously
+  // (a failure) continues on the next turn, so a user never starves timers and I/O.
+  const iterate = (user: User): void => {
+    if (user.stopped || stop.aborted) return;
+    const req = ctx.mix.next();
+    const sentAt = clock.now();
+    counts.planned++;
+    counts.sent++;
+    const st = stageAt(sentAt - originMono);
+    if (st) (st.planned++, st.sent++);
+    ctx.recorder.sent(req, sentAt, sentAt);
+    seq += shards;
+    let sync = true;
+    ctx.sender.send(
+      ctx.requests[req],
+      (o: Outcome) => {
+        ctx.recorder.completed(req, o.cls, isThrottled(o.status), sentAt, o.endMono, sentAt, o.checkFailed === true);
+        if (options.thinkTimeMs > 0) void pause(clock, options.thinkTimeMs, stop).then(() => iterate(user));
+        else if (sync) setImmediate(iterate, user);
+        else iterate(user);
+      },
+      seq,
+    );
+    sync = false;
   };
 
   while (!stop.aborted) {
     const elapsed = clock.now() - originMono;
-    const target = elapsed >= plan.durationMs ? 0 : vusAt(plan, elapsed);
+    const target = elapsed >= plan.durationMs ? 0 : shardVus(vusAt(plan, elapsed), shard, shards);
     while (users.length < target) {
       const user: User = { stopped: false };
-      void iterate(user);
+      iterate(user);
       users.push(user);
     }
     while (users.length > target) (users.pop() as User).stopped = true;
@@ -57,5 +78,5 @@ export async function runClosedModel(ctx: ModelContext, options: ClosedModelOpti
   for (const u of users) u.stopped = true;
   const plannedEnd = originMono + plan.durationMs;
   const stoppedEarly = stop.aborted && clock.now() < plannedEnd;
-  return { ...counts, endMono: stoppedEarly ? clock.now() : plannedEnd, stoppedEarly };
+  return { ...counts, endMono: stoppedEarly ? clock.now() : plannedEnd, stoppedEarly, stages };
 }

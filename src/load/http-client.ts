@@ -1,25 +1,51 @@
 /**
- * The HTTP side of the engine: undici `RoundRobinPool.dispatch()` with one small handler object
- * per request (no promise, no body stream). RoundRobinPool spreads requests over every
- * connection, where `Pool` would put nearly all of them on the first few and starve new
- * replicas behind an L4 balancer. Connections are pre-opened by `warmUp`.
+ * The HTTP side of the engine: N undici `Client`s (one connection each, `pipelining` requests
+ * deep), used in strict round-robin, with `dispatch()` and one small handler object per request
+ * (no promise, no body stream). undici's `Pool` would put nearly all requests on the first few
+ * connections and starve new replicas behind an L4 balancer; here every connection carries its
+ * share, and connections are ROTATED so replicas added during the run get traffic:
  *
- * Each request has a deadline of its own (a timer from the dispatch), so a request stuck in the
- * pool queue or on a dead socket still completes as `timeout` on time. Bodies are discarded,
- * redirects are not followed. `clientTtl` is not used: it hangs requests on 7.30.2 (undici#5144).
+ *   - by count: undici's `maxRequestsPerClient` sends `connection: close` on the Nth request of a socket;
+ *   - by age: the first request after `maxAgeMs` on a socket goes with `reset: true` (same effect).
+ *
+ * A closed connection reopens on its next request. `clientTtl` is not used: it hangs requests on
+ * 7.30.2 (undici#5144). Connections are pre-opened before the load by `preOpen`, a few at a time,
+ * so opening them is not a burst of its own (a burst on one replica can trigger a scale-up).
+ *
+ * Each request has a deadline of its own (checked by a sweep every 10 ms), so a request stuck
+ * in a queue or on a dead socket still completes as `timeout` on time. Bodies are discarded unless a
+ * check needs them (then kept up to `bodyLimit` bytes); redirects are not followed.
  */
-import { RoundRobinPool, type Dispatcher } from 'undici';
+import { Client, type Dispatcher } from 'undici';
 import type { Clock } from '../clock.js';
 import { classifyError, classifyStatus, type Outcome } from './outcome.js';
 import type { PreparedRequest } from './request-options.js';
 
+export interface TlsOptions {
+  /** PEM of a CA to trust. */
+  ca?: string;
+  insecure?: boolean;
+  servername?: string;
+}
+
 export interface HttpClientOptions {
   /** Scheme, host and port of the target. */
   origin: string;
-  /** Connections kept open (the pool never opens more). */
+  /** Connections kept open (one undici Client each). */
   connections: number;
   clock: Clock;
+  pipelining?: number;
+  /** Close a connection after this many requests (0: never). */
+  maxRequests?: number;
+  /** Close a connection this long after it opened (0: never). */
+  maxAgeMs?: number;
+  connectTimeoutMs?: number;
+  http2?: boolean;
+  tls?: TlsOptions;
 }
+
+/** How often in-flight requests are checked against their deadlines. */
+const SWEEP_MS = 10;
 
 /** Marks a request this client gave up on. */
 class DeadlineError extends Error {
@@ -28,22 +54,62 @@ class DeadlineError extends Error {
 
 /** Sends requests; the models only see this interface, so tests and later engines can swap it. */
 export interface Sender {
-  /** Dispatches now; `done` is called exactly once. */
-  send(req: PreparedRequest, done: (outcome: Outcome) => void): void;
+  /** Dispatches now; `done` is called exactly once. `seq` is the global arrival number (templates). */
+  send(req: PreparedRequest, done: (outcome: Outcome) => void, seq?: number): void;
   readonly inFlight: number;
 }
 
+interface Connection {
+  client: Client;
+  inFlight: number;
+  /** Clock value when the current socket connected; null while not connected. */
+  openedAt: number | null;
+  /** An age rotation was requested on the current socket. */
+  rotating: boolean;
+}
+
 export class HttpClient implements Sender {
-  readonly #pool: RoundRobinPool;
   readonly #clock: Clock;
+  readonly #conns: Connection[];
+  readonly #pipelining: number;
+  readonly #maxAgeMs: number;
+  readonly #resetEach: boolean;
+  readonly #live = new Set<RequestHandler>();
+  #sweeper: NodeJS.Timeout | null = null;
+  #cursor = 0;
   #inFlight = 0;
+  #connects = 0;
 
   constructor(options: HttpClientOptions) {
     this.#clock = options.clock;
-    this.#pool = new RoundRobinPool(options.origin, {
-      connections: options.connections,
-      pipelining: 1,
-      connectTimeout: 10_000,
+    this.#pipelining = options.pipelining ?? 1;
+    this.#maxAgeMs = options.maxAgeMs ?? 0;
+    this.#resetEach = options.maxRequests === 1;
+    const tls = options.tls ?? {};
+    this.#conns = Array.from({ length: Math.max(1, options.connections) }, () => {
+      const client = new Client(options.origin, {
+        pipelining: this.#pipelining,
+        connectTimeout: options.connectTimeoutMs ?? 10_000,
+        // undici closes after request maxRequestsPerClient + 1 of a socket; 1 request per socket is `reset` on each.
+        ...(options.maxRequests && options.maxRequests > 1 ? { maxRequestsPerClient: options.maxRequests - 1 } : {}),
+        allowH2: options.http2 ?? false,
+        connect: {
+          ...(tls.ca ? { ca: tls.ca } : {}),
+          ...(tls.servername ? { servername: tls.servername } : {}),
+          rejectUnauthorized: !tls.insecure,
+        },
+      });
+      const conn: Connection = { client, inFlight: 0, openedAt: null, rotating: false };
+      client.on('connect', () => {
+        conn.openedAt = this.#clock.now();
+        conn.rotating = false;
+        this.#connects++;
+      });
+      client.on('disconnect', () => {
+        conn.openedAt = null;
+        conn.rotating = false;
+      });
+      return conn;
     });
   }
 
@@ -51,29 +117,41 @@ export class HttpClient implements Sender {
     return this.#inFlight;
   }
 
-  /** Connections open or opening, from undici's pool stats. */
-  get connected(): number {
-    return this.#pool.stats.connected;
+  /** Connections opened so far (rotations included). */
+  get connectsTotal(): number {
+    return this.#connects;
   }
 
-  send(req: PreparedRequest, done: (outcome: Outcome) => void): void {
-    this.#inFlight++;
-    const handler = new RequestHandler(this.#clock, req.timeoutMs, (o) => {
-      this.#inFlight--;
-      done(o);
-    });
-    this.#pool.dispatch(req.dispatch, handler);
+  /** Connections open now. */
+  get connected(): number {
+    return this.#conns.filter((c) => c.openedAt !== null).length;
+  }
+
+  send(req: PreparedRequest, done: (outcome: Outcome) => void, seq = 0): void {
+    this.#sendOn(this.#pick(), req, done, seq);
   }
 
   /**
-   * Opens the pool's connections before the load: `count` concurrent GETs of `req`'s path,
-   * unrecorded. Resolves when all completed (any status) or `timeoutMs` passed.
+   * Opens every connection before the load with one unrecorded GET of `req`'s path each, at most
+   * `concurrency` at a time. Resolves when all completed (any status), at `timeoutMs`, or on abort.
    */
-  async warmUp(req: PreparedRequest, count: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
-    const warm: PreparedRequest = { ...req, timeoutMs, dispatch: { ...req.dispatch, method: 'GET', body: null } };
-    const all = Promise.all(Array.from({ length: count }, () => new Promise<void>((resolve) => this.send(warm, () => resolve()))));
-    const aborted = new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
-    await Promise.race([all, aborted]);
+  async preOpen(req: PreparedRequest, concurrency: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
+    const warm: PreparedRequest = { ...req, timeoutMs, render: null, check: null, readBody: false, dispatch: { ...req.dispatch, method: 'GET', body: null } };
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < this.#conns.length && !signal.aborted) {
+        const conn = this.#conns[next++];
+        await new Promise<void>((resolve) => this.#sendOn(conn, warm, () => resolve(), 0));
+      }
+    };
+    const lanes = Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, this.#conns.length)) }, lane));
+    // One bound for the whole pre-open: a slow target must not hold the run for conns/concurrency timeouts.
+    const timer = new AbortController();
+    const bounded = AbortSignal.any([signal, timer.signal]);
+    const over = this.#clock.sleep(timeoutMs, bounded).catch(() => {});
+    await Promise.race([lanes, over]);
+    timer.abort();
+    next = this.#conns.length; // stop the lanes that are still going
   }
 
   /**
@@ -81,9 +159,12 @@ export class HttpClient implements Sender {
    * Requests still in flight (the drain gave up on them) are cut at once.
    */
   async close(timeoutMs: number): Promise<void> {
-    if (this.#inFlight > 0) return void (await this.#pool.destroy().catch(() => {}));
+    if (this.#sweeper) clearInterval(this.#sweeper);
+    this.#sweeper = null;
+    const destroyAll = () => Promise.all(this.#conns.map((c) => c.client.destroy().catch(() => {})));
+    if (this.#inFlight > 0) return void (await destroyAll());
     const timer = new AbortController();
-    const closed = this.#pool.close().then(
+    const closed = Promise.all(this.#conns.map((c) => c.client.close())).then(
       () => true,
       () => false,
     );
@@ -93,57 +174,146 @@ export class HttpClient implements Sender {
     );
     const ok = await Promise.race([closed, timedOut]);
     timer.abort();
-    if (!ok) await this.#pool.destroy().catch(() => {});
+    if (!ok) await destroyAll();
+  }
+
+  /** The next connection in round-robin order with room in its pipeline, else the next one (it queues). */
+  #pick(): Connection {
+    const n = this.#conns.length;
+    const start = this.#cursor;
+    for (let i = 0; i < n; i++) {
+      const idx = (start + i) % n;
+      if (this.#conns[idx].inFlight < this.#pipelining) {
+        this.#cursor = (idx + 1) % n;
+        return this.#conns[idx];
+      }
+    }
+    this.#cursor = (start + 1) % n;
+    return this.#conns[start];
+  }
+
+  #sendOn(conn: Connection, req: PreparedRequest, done: (outcome: Outcome) => void, seq: number): void {
+    this.#inFlight++;
+    conn.inFlight++;
+    let opts = req.render ? req.render(seq) : req.dispatch;
+    if (this.#resetEach) opts = { ...opts, reset: true };
+    else if (this.#maxAgeMs > 0 && !conn.rotating && conn.openedAt !== null && this.#clock.now() - conn.openedAt >= this.#maxAgeMs) {
+      conn.rotating = true;
+      opts = { ...opts, reset: true };
+    }
+    const handler = new RequestHandler(this.#clock, req, (o) => {
+      this.#live.delete(handler);
+      this.#inFlight--;
+      conn.inFlight--;
+      done(o);
+    });
+    this.#live.add(handler);
+    this.#sweepSoon();
+    try {
+      conn.client.dispatch(opts, handler as unknown as Dispatcher.DispatchHandler);
+    } catch (err) {
+      handler.onError(err as Error);
+    }
+  }
+
+  /**
+   * Deadlines: one sweep every SWEEP_MS over the requests in flight instead of a timer per
+   * request (a timer per request costs more CPU than the rest of the engine's bookkeeping).
+   * A deadline fires up to SWEEP_MS late.
+   */
+  #sweepSoon(): void {
+    if (this.#sweeper) return;
+    this.#sweeper = setInterval(() => {
+      const now = this.#clock.now();
+      for (const h of this.#live) if (h.deadline <= now) h.expire(now);
+      if (this.#live.size === 0 && this.#sweeper) {
+        clearInterval(this.#sweeper);
+        this.#sweeper = null;
+      }
+    }, SWEEP_MS);
   }
 }
 
-/** One request in flight: status, completion, and the deadline. */
-class RequestHandler implements Dispatcher.DispatchHandler {
+/**
+ * One request in flight: status, body (only for checks), completion. It implements undici's
+ * core handler methods (onConnect/onHeaders/onData/onComplete/onError) directly: the newer
+ * onRequestStart… API is wrapped by undici in an adapter that also parses every response's
+ * headers into an object, a cost per request that a load generator does not need.
+ */
+class RequestHandler {
+  readonly #req: PreparedRequest;
   readonly #clock: Clock;
   readonly #done: (o: Outcome) => void;
-  readonly #timer: NodeJS.Timeout;
-  #controller: Dispatcher.DispatchController | null = null;
+  /** Clock value after which the deadline sweep fails the request. */
+  readonly deadline: number;
+  #abort: ((err: Error) => void) | null = null;
   #status = 0;
-  #finished = false;
+  finished = false;
+  #chunks: Buffer[] | null = null;
+  #bytes = 0;
+  #truncated = false;
 
-  constructor(clock: Clock, timeoutMs: number, done: (o: Outcome) => void) {
+  constructor(clock: Clock, req: PreparedRequest, done: (o: Outcome) => void) {
     this.#clock = clock;
+    this.#req = req;
     this.#done = done;
-    this.#timer = setTimeout(() => this.#deadline(), timeoutMs);
+    this.deadline = clock.now() + req.timeoutMs;
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.#controller = controller;
-    // The deadline passed while the request waited in the pool queue: do not send it late.
-    if (this.#finished) controller.abort(new DeadlineError('deadline passed before sending'));
+  onConnect(abort: (err: Error) => void): void {
+    this.#abort = abort;
+    // The deadline passed while the request waited in the queue: do not send it late.
+    if (this.finished) abort(new DeadlineError('deadline passed before sending'));
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
+  onHeaders(statusCode: number): boolean {
     this.#status = statusCode;
+    if (this.#req.readBody) this.#chunks = [];
+    return true;
   }
 
-  onResponseData(): void {
-    // Bodies are read off the socket and discarded.
+  onData(chunk: Buffer): boolean {
+    if (!this.#chunks) return true; // discarded
+    const room = this.#req.bodyLimit - this.#bytes;
+    if (chunk.length > room) this.#truncated = true;
+    if (room > 0) {
+      const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+      this.#chunks.push(part);
+      this.#bytes += part.length;
+    }
+    return true;
   }
 
-  onResponseEnd(): void {
-    this.#finish({ cls: classifyStatus(this.#status), status: this.#status, endMono: this.#clock.now() });
+  onComplete(): void {
+    const status = this.#status;
+    let checkFailed = false;
+    if (this.#req.check) {
+      const body = this.#chunks ? Buffer.concat(this.#chunks, this.#bytes) : null;
+      checkFailed = !this.#req.check(status, body, this.#truncated);
+    }
+    this.#chunks = null;
+    this.#finish({ cls: classifyStatus(status), status, endMono: this.#clock.now(), checkFailed });
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController | undefined, err: Error): void {
-    this.#finish({ cls: classifyError(err), status: 0, endMono: this.#clock.now() });
+  onError(err: Error): void {
+    this.#chunks = null;
+    this.#finish({ cls: classifyError(err), status: 0, endMono: this.#clock.now(), checkFailed: false });
   }
 
-  #deadline(): void {
-    if (this.#finished) return;
-    this.#finish({ cls: 'timeout', status: 0, endMono: this.#clock.now() });
-    this.#controller?.abort(new DeadlineError('request deadline'));
+  onUpgrade(): void {
+    this.onError(new Error('unexpected upgrade'));
+  }
+
+  /** Called by the deadline sweep. */
+  expire(now: number): void {
+    if (this.finished) return;
+    this.#finish({ cls: 'timeout', status: 0, endMono: now, checkFailed: false });
+    this.#abort?.(new DeadlineError('request deadline'));
   }
 
   #finish(outcome: Outcome): void {
-    if (this.#finished) return;
-    this.#finished = true;
-    clearTimeout(this.#timer);
+    if (this.finished) return;
+    this.finished = true;
     this.#done(outcome);
   }
 }

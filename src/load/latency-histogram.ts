@@ -23,7 +23,34 @@ export const EMPTY_SUMMARY: LatencySummary = Object.freeze({ count: 0, mean: 0, 
 export function summarize(h: Histogram | null): LatencySummary {
   if (!h || h.totalCount === 0) return { ...EMPTY_SUMMARY };
   const at = (p: number) => h.getValueAtPercentile(p) / 1000;
-  return { count: h.totalCount, mean: h.mean / 1000, p50: at(50), p90: at(90), p95: at(95), p99: at(99), p999: at(99.9), max: h.maxValue / 1000 };
+  return { count: h.totalCount, mean: meanOf(h) / 1000, p50: at(50), p90: at(90), p95: at(95), p99: at(99), p999: at(99.9), max: h.maxValue / 1000 };
+}
+
+/** The JS histogram's per-index accessors (not in the published typings). */
+interface IndexedHistogram {
+  countsArrayIndex(value: number): number;
+  getCountAtIndex(index: number): number;
+  valueFromIndex(index: number): number;
+  medianEquivalentValue(value: number): number;
+}
+
+/**
+ * `h.mean` computed like the library (median-equivalent value × count), but scanning only up
+ * to the max value's bucket: the library walks all ~23k buckets of a 1 h range through an
+ * iterator object, ~1.4 ms per call, which blocks the scheduler at every window.
+ */
+export function meanOf(h: Histogram): number {
+  if (h.totalCount === 0) return 0;
+  const x = h as unknown as Partial<IndexedHistogram>;
+  if (typeof x.countsArrayIndex !== 'function' || typeof x.getCountAtIndex !== 'function' || typeof x.valueFromIndex !== 'function' || typeof x.medianEquivalentValue !== 'function') return h.mean;
+  const ix = x as IndexedHistogram;
+  const last = ix.countsArrayIndex(h.maxValue);
+  let total = 0;
+  for (let i = 0; i <= last; i++) {
+    const c = ix.getCountAtIndex(i);
+    if (c !== 0) total += ix.medianEquivalentValue(ix.valueFromIndex(i)) * c;
+  }
+  return total / h.totalCount;
 }
 
 export function encodeHistogram(h: Histogram): string {

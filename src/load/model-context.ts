@@ -5,10 +5,21 @@
  */
 import type { Clock } from '../clock.js';
 import type { Sender } from './http-client.js';
+import type { OutcomeClass } from './outcome.js';
 import type { LoadPlan } from './plan.js';
 import type { RequestMix } from './request-mix.js';
 import type { PreparedRequest } from './request-options.js';
-import type { WindowRecorder } from './window-recorder.js';
+
+/** Where a model reports its events: a window recorder, a shard's accumulator, or nothing (warm-up). */
+export interface LoadEvents {
+  planned(req: number, intendedMono: number): void;
+  dropped(req: number, intendedMono: number): void;
+  sent(req: number, intendedMono: number, actualMono: number): void;
+  completed(req: number, cls: OutcomeClass, throttled: boolean, intendedMono: number, endMono: number, sentMono?: number, checkFailed?: boolean): void;
+}
+
+/** Events of the unrecorded warm-up. */
+export const NO_EVENTS: LoadEvents = { planned() {}, dropped() {}, sent() {}, completed() {} };
 
 export interface ModelContext {
   plan: LoadPlan;
@@ -18,11 +29,23 @@ export interface ModelContext {
   requests: readonly PreparedRequest[];
   mix: RequestMix;
   sender: Sender;
-  recorder: WindowRecorder;
+  recorder: LoadEvents;
   /** Aborted to stop new arrivals at once. */
   stop: AbortSignal;
   /** Called on every scheduler wake-up with the time since the origin (stages, windows). */
   onTick(sinceOriginMs: number): void;
+  /** This model runs shard `shard` of `shards` (worker threads): arrivals k ≡ shard + 1 mod shards, users j ≡ shard mod shards. */
+  shard?: number;
+  shards?: number;
+  /** Added to arrival numbers for `{{ seq }}` (the warm-up's arrivals come first). */
+  seqOffset?: number;
+}
+
+/** Arrivals of one stage: planned (due), sent, dropped. */
+export interface StageCounts {
+  planned: number;
+  sent: number;
+  dropped: number;
 }
 
 export interface ModelResult {
@@ -33,6 +56,8 @@ export interface ModelResult {
   /** Clock value where the load ended: the planned end, or the stop. */
   endMono: number;
   stoppedEarly: boolean;
+  /** Per plan stage (open model; the closed model counts iterations by the stage they started in). */
+  stages: StageCounts[];
 }
 
 /** Longest sleep of a scheduler loop, so windows and stage records stay on time when idle. */

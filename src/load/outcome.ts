@@ -13,6 +13,8 @@ export interface Outcome {
   status: number;
   /** Monotonic clock value when the response (body included) or the failure completed. */
   endMono: number;
+  /** A response arrived and failed one of the request's checks (never set for transport errors). */
+  checkFailed?: boolean;
 }
 
 /** 2xx/3xx ok (redirects are not followed, so a 3xx is the answer), 4xx and 5xx errors. */

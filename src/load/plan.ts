@@ -127,20 +127,31 @@ function timeWithinStage(s: PlanStage, n: number): number {
 
 /**
  * Walks the arrivals in order without searching the stages each time: the engine's cursor.
- * Each time is still computed from k alone.
+ * Each time is still computed from k alone. A shard of a multi-worker run walks arrivals
+ * k = first, first + stride, … (worker i of N: first = i + 1, stride = N), so the shards
+ * together send exactly the plan and none drifts from the others.
  */
 export class ArrivalCursor {
   readonly #plan: LoadPlan;
-  #k = 1;
+  readonly #stride: number;
+  #k: number;
   #stage = 0;
 
-  constructor(plan: LoadPlan) {
+  constructor(plan: LoadPlan, first = 1, stride = 1) {
+    if (!Number.isInteger(first) || first < 1 || !Number.isInteger(stride) || stride < 1) throw new RangeError(`arrival cursor: bad shard ${first}/${stride}`);
     this.#plan = plan;
+    this.#k = first;
+    this.#stride = stride;
   }
 
   /** 1-based index of the next arrival. */
   get next(): number {
     return this.#k;
+  }
+
+  /** Index of the stage the next arrival falls in (after a peek). */
+  get stage(): number {
+    return this.#stage;
   }
 
   /** Time of the next arrival without consuming it, or null when the plan has no more. */
@@ -157,6 +168,26 @@ export class ArrivalCursor {
   }
 
   advance(): void {
-    this.#k++;
+    this.#k += this.#stride;
   }
+}
+
+/** Arrivals of a shard (k ≡ first mod stride) among arrivals 1..n. */
+export function shardCount(n: number, first: number, stride: number): number {
+  return n >= first ? Math.floor((n - first) / stride) + 1 : 0;
+}
+
+/** Virtual users a shard runs when the plan wants `total`: user j (0-based) runs on shard j mod shards. */
+export function shardVus(total: number, shard: number, shards: number): number {
+  return shardCount(total, shard + 1, shards);
+}
+
+/** An even split of `total` (connections, in-flight cap) over shards, each getting at least `min`. */
+export function shareOf(total: number, shard: number, shards: number, min = 1): number {
+  return Math.max(min, Math.floor(total / shards) + (shard < total % shards ? 1 : 0));
+}
+
+/** Arrivals of each stage (whole arrivals whose time falls in it), for achieved-vs-planned rates. */
+export function arrivalsPerStage(plan: LoadPlan): number[] {
+  return plan.stages.map((s) => Math.min(plan.totalArrivals, countBelow(s.arrivalsBefore + s.arrivals)) - Math.min(plan.totalArrivals, countBelow(s.arrivalsBefore)));
 }

@@ -22,6 +22,11 @@ export class RequestMix {
     this.#current = this.#weights.map(() => 0);
   }
 
+  /** Advances the mix by `n` picks (another shard sends them). */
+  skip(n: number): void {
+    for (let i = 0; i < n; i++) this.next();
+  }
+
   /** Index of the next request to send. */
   next(): number {
     let best = -1;

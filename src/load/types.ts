@@ -18,6 +18,8 @@ export interface LoadEngineOptions {
   /** Aborting stops new arrivals at once; in-flight requests get `drainMs` to finish. */
   signal: AbortSignal;
   drainMs?: number;
+  /** Environment for `{{ env.NAME }}` templates (default process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
   onStage(stage: StageRecord): void;
   onWindows(records: LoadRecord[]): void;
 }
@@ -31,6 +33,23 @@ export interface LoadRunResult {
   dropped: number;
   /** True when the run was stopped by the signal before the plan ended. */
   stoppedEarly: boolean;
+  /** Achieved vs planned, per plan stage (see `achievedRateNotes` for the notes a run should write). */
+  stages?: StageResult[];
+  /** Connections opened, rotations included. */
+  connections?: number;
+}
+
+/** One plan stage as it ran. Arrivals count in the stage of their INTENDED send time. */
+export interface StageResult {
+  index: number;
+  name?: string;
+  /** Arrivals due (open) or iterations started (closed) in the stage, sent, and dropped. */
+  planned: number;
+  sent: number;
+  dropped: number;
+  /** Average planned and achieved (sent) req/s over the part of the stage that ran; null for an instant stage. */
+  plannedRate: number | null;
+  achievedRate: number | null;
 }
 
 export type LoadEngine = (opts: LoadEngineOptions) => Promise<LoadRunResult>;

@@ -95,6 +95,17 @@ export interface LoadRecord {
   hdr?: string;
   /** Scheduler lag (actual send - intended send) p99 in ms: the generator's own health. */
   lagP99?: number;
+  /** Scheduler lag p50 and max in ms (aggregate record only). */
+  lagP50?: number;
+  lagMax?: number;
+  /** HdrHistogram compressed base64 of the scheduler lag in µs, for exact merging (aggregate record only). */
+  lagHdr?: string;
+  /** Latency measured from the ACTUAL send (a self-check beside the from-intended latency; aggregate record only). */
+  sendLatency?: LatencySummary;
+  /** Responses that failed a per-request check (status set, JSON path, body text); apart from `errors`. */
+  checkFailures?: number;
+  /** Set on per-tag records: `request` is then `tag=value`, and `tag` is the tag name. */
+  tag?: string;
 }
 
 /** A platform sample on the timeline. */

@@ -16,6 +16,20 @@ export interface PathBehaviour {
   reset?: boolean;
   /** Never answer (the client must time out). */
   hang?: boolean;
+  /** Response body (default `hello world\n`) and its content type. */
+  body?: string;
+  contentType?: string;
+  /** Answer 401 unless this header has this value. */
+  requireHeader?: { name: string; value: string };
+  /** Keep the request bodies (and headers) of this path, up to 20 of them. */
+  keepRequests?: boolean;
+}
+
+export interface KeptRequest {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
 }
 
 export interface TargetServerOptions extends PathBehaviour {
@@ -33,6 +47,11 @@ export interface TargetServer {
   readonly byPath: ReadonlyMap<string, number>;
   /** Requests per client connection (`remotePort`), in connection order. */
   readonly byConnection: ReadonlyMap<number, number>;
+  /** Most requests ever being handled at once, and the count now. */
+  readonly peakConcurrent: number;
+  readonly concurrent: number;
+  /** Requests kept by paths with `keepRequests`. */
+  readonly kept: readonly KeptRequest[];
   close(): Promise<void>;
 }
 
@@ -42,6 +61,9 @@ export async function startTargetServer(options: TargetServerOptions = {}): Prom
   const turns = new Map<string, number>();
   const timers = new Set<NodeJS.Timeout>();
   let total = 0;
+  let concurrent = 0;
+  let peakConcurrent = 0;
+  const kept: KeptRequest[] = [];
   const startedAt = performance.now();
 
   const later = (ms: number, fn: () => void): void => {
@@ -66,17 +88,32 @@ export async function startTargetServer(options: TargetServerOptions = {}): Prom
     const port = req.socket.remotePort ?? 0;
     byConnection.set(port, (byConnection.get(port) ?? 0) + 1);
     const b: PathBehaviour = options.paths?.[path] ?? options;
-    req.resume();
+    concurrent++;
+    peakConcurrent = Math.max(peakConcurrent, concurrent);
+    let counted = true;
+    const done = () => {
+      if (counted) concurrent--;
+      counted = false;
+    };
+    res.on('close', done);
+    if (b.keepRequests) {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        if (kept.length < 20) kept.push({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks) });
+      });
+    } else req.resume();
     if (b.hang) return;
     if (b.reset) return void req.socket.destroy();
     const statuses = b.statuses ?? [200];
     const turn = turns.get(path) ?? 0;
     turns.set(path, turn + 1);
-    const status = statuses[turn % statuses.length];
+    const required = b.requireHeader;
+    const status = required && req.headers[required.name.toLowerCase()] !== required.value ? 401 : statuses[turn % statuses.length];
     const answer = () => {
       const wait = stallLeft();
       if (wait > 0) return later(wait, answer);
-      res.writeHead(status, { 'content-type': 'text/plain' }).end('hello world\n');
+      res.writeHead(status, { 'content-type': b.contentType ?? 'text/plain' }).end(b.body ?? 'hello world\n');
     };
     later(b.delayMs ?? 0, answer);
   });
@@ -92,6 +129,13 @@ export async function startTargetServer(options: TargetServerOptions = {}): Prom
     },
     byPath,
     byConnection,
+    get peakConcurrent() {
+      return peakConcurrent;
+    },
+    get concurrent() {
+      return concurrent;
+    },
+    kept,
     async close() {
       for (const t of timers) clearTimeout(t);
       server.closeAllConnections();

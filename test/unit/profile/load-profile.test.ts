@@ -236,7 +236,7 @@ describe('loadProfile: files and valid profiles', () => {
       { duration: 250, rate: 0 },
     ]);
     expect(p.load).toMatchObject({ model: 'open', start: 0, connections: 50, max_in_flight: 2000, timeout: 10_000, think_time: 0, window: 1000 });
-    expect(p.load?.requests).toEqual([{ name: 'root', method: 'GET', path: '/', weight: 1, headers: {} }]);
+    expect(p.load?.requests).toEqual([{ name: 'root', method: 'GET', path: '/', weight: 1, headers: {}, tags: {} }]);
     expect(p.observe_after).toBe(300_000);
     expect(p.targets).toEqual({ error_rate: 0.01, latency: { p95: 500 }, cpu: { target: 0.7 } });
     expect(p.analysis).toEqual({ flap_window: 300_000, throughput_window: 10_000 });

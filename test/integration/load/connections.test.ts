@@ -1,0 +1,74 @@
+/**
+ * Connections as an L4 balancer sees them: pre-opened a few at a time (no burst before the load),
+ * every connection carries an even share, and rotation keeps opening new ones so replicas added
+ * during a run get traffic. Loopback only, ≤ 2 s and ≤ 400 req/s per test.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../../../src/clock.js';
+import { runLoad } from '../../../src/load/engine.js';
+import { loadSchema, type LoadSpec } from '../../../src/profile/schema.js';
+import type { LoadRecord } from '../../../src/timeline/types.js';
+import { startTargetServer, type TargetServer, type TargetServerOptions } from '../../support/target-server.js';
+
+let server: TargetServer | null = null;
+afterEach(async () => {
+  await server?.close();
+  server = null;
+});
+async function target(options: TargetServerOptions = {}): Promise<TargetServer> {
+  server = await startTargetServer(options);
+  return server;
+}
+const spec = (raw: Record<string, unknown>): LoadSpec => loadSchema.parse({ workers: 1, ...raw });
+
+async function run(load: LoadSpec, baseUrl: string) {
+  const records: LoadRecord[] = [];
+  const result = await runLoad({ load, baseUrl, clock: systemClock, runStartMono: systemClock.now(), signal: new AbortController().signal, drainMs: 2000, onStage: () => {}, onWindows: (b) => records.push(...b) });
+  return { result, records };
+}
+
+describe('connections', () => {
+  it('pre-opens connections at most preopen_concurrency at a time: no burst before the load', async () => {
+    const s = await target({ delayMs: 40 });
+    // No arrivals at all: whatever the server sees is the pre-open.
+    const r = await run(spec({ stages: [{ duration: '100ms', rate: 0 }], connections: 20 }), s.url);
+    expect(r.result.sent).toBe(0);
+    expect(s.total).toBe(20);
+    expect(s.byConnection.size).toBe(20);
+    expect(s.peakConcurrent).toBeLessThanOrEqual(4);
+    console.info(`pre-open of 20 connections: peak ${s.peakConcurrent} concurrent requests at the server`);
+  });
+
+  it('spreads requests evenly over every connection (no rotation)', async () => {
+    const s = await target();
+    const r = await run(spec({ start: 300, stages: [{ duration: '1s', rate: 300 }], connections: 10, rotate: { max_requests: 0, max_age: '0s' } }), s.url);
+    expect(r.result.sent).toBe(300);
+    expect(s.byConnection.size).toBe(10);
+    const counts = [...s.byConnection.values()];
+    // 31 each (300 + 10 pre-open requests): strict round-robin is exact to ±1.
+    expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(2);
+  });
+
+  it('rotates by request count: every connection closes after max_requests and new ones keep appearing', async () => {
+    const s = await target();
+    const r = await run(spec({ start: 400, stages: [{ duration: '1s', rate: 400 }], connections: 8, rotate: { max_requests: 25, max_age: '0s' } }), s.url);
+    expect(r.result.sent).toBe(400);
+    const counts = [...s.byConnection.values()];
+    expect(Math.max(...counts)).toBeLessThanOrEqual(25);
+    expect(s.byConnection.size).toBeGreaterThanOrEqual(Math.floor(408 / 25));
+    expect(r.result.connections).toBe(s.byConnection.size);
+    const errors = r.records.filter((x) => x.request === '*').reduce((n, x) => n + x.errors.connection + x.errors.other, 0);
+    expect(errors).toBe(0);
+  });
+
+  it('rotates by age: connections older than max_age are replaced during the run', async () => {
+    const s = await target();
+    const r = await run(spec({ start: 200, stages: [{ duration: '1500ms', rate: 200 }], connections: 4, rotate: { max_requests: 0, max_age: '300ms' } }), s.url);
+    expect(r.result.sent).toBe(300);
+    // 4 connections renewed about every 300 ms over 1.5 s.
+    expect(s.byConnection.size).toBeGreaterThanOrEqual(12);
+    const ok = r.records.filter((x) => x.request === '*').reduce((n, x) => n + x.ok, 0);
+    expect(ok).toBe(300);
+    console.info(`age rotation 300 ms, 4 connections, 1.5 s: ${s.byConnection.size} connections seen`);
+  });
+});
