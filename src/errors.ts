@@ -1,6 +1,7 @@
 /**
  * Exit codes are part of the CLI contract that CI gates rely on.
- * 0 every target met, 1 a target failed, 2 bad input or configuration, 3 the run could not complete.
+ * 0 every target met, 1 a target failed or the run was aborted by its kill switch (`abort_when`)
+ * or `limits.max_duration`, 2 bad input or configuration, 3 the run could not complete.
  * 130 / 143 are the shell conventions for SIGINT / SIGTERM.
  */
 export const ExitCode = {

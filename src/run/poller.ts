@@ -1,13 +1,28 @@
 /**
- * Reads the platform every poll interval and appends what it says to the timeline. A failed
- * read becomes a gap record (the analysis treats that span as unknown), never an invented
- * value, and never stops the load: each read has the poll interval as its deadline.
+ * Reads the platform every poll interval and appends what it says to the timeline.
+ *
+ * Each read has a deadline (the poll interval, at least MIN_DEADLINE_MS) and runs on its own: the
+ * load never waits for it. Within the deadline a failed read is retried with exponential backoff
+ * and full jitter (retry.ts); a throttling answer's Retry-After is honoured, across polls if need
+ * be. A read that could not be made in time is a GAP: the analysis treats that span as unknown,
+ * never as data. Gaps are written as they grow (one record per failed poll, contiguous), so a run
+ * killed mid-outage still shows it. Errors no retry can fix (credentials expired, a permission
+ * removed mid-run) are gaps too, with a warning: the run goes on and reads resume if they can.
+ * Data that stops advancing (a cache, a stuck metric pipeline) is read as a gap as well.
  */
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { ProviderError } from '../errors.js';
 import type { PlatformEvent, PlatformSample, Provider } from '../provider.js';
 import type { EventRecord, SampleRecord, TimelineRecord } from '../timeline/types.js';
+import { DEFAULT_BACKOFF, isRetryable, retryDecision, type BackoffPolicy } from './retry.js';
+import { SeenSet } from './seen-set.js';
+import { formatDuration } from '../units.js';
+
+/** A read gets at least this long, however short the poll interval. */
+export const MIN_DEADLINE_MS = 250;
+/** Data older than this (plus the provider's metric delay and resolution) at fetch time is stale. */
+const MIN_STALE_MS = 10_000;
 
 export interface PollerOptions {
   provider: Provider;
@@ -18,38 +33,49 @@ export interface PollerOptions {
   runStartMono: number;
   startedAtWall: number;
   append(record: TimelineRecord): void;
+  /** Randomness for backoff jitter, [0, 1). */
+  random?: () => number;
+  backoff?: BackoffPolicy;
+  /** How late platform data may arrive before it counts as stale (default from the poll interval and metric delay). */
+  staleAfterMs?: number;
 }
 
-/** Remembers what was already written so repeated reads of late metrics are stored once. */
-class SeenSet {
-  #keys = new Map<string, string>();
-  constructor(private readonly limit = 20_000) {}
-  /** True when `key` was already stored with the same `value`. */
-  has(key: string, value: string): boolean {
-    if (this.#keys.get(key) === value) return true;
-    this.#keys.set(key, value);
-    if (this.#keys.size > this.limit) this.#keys.delete(this.#keys.keys().next().value as string);
-    return false;
-  }
+export interface PollerStats {
+  reads: number;
+  failures: number;
+  retries: number;
+  gapRecords: number;
 }
 
 export class Poller {
   readonly #o: PollerOptions;
   readonly #seenSamples = new SeenSet();
   readonly #seenEvents = new SeenSet();
+  readonly #random: () => number;
+  readonly #deadlineMs: number;
   #stopped = false;
   #loop: Promise<void> | null = null;
   #abort = new AbortController();
-  /** t of the last read that succeeded; a failure records a gap from there. */
+  /** t of the last read that gave fresh data. */
   #lastOkT = 0;
-  #failing: string | null = null;
+  /** While reads fail: why, and where the part of the gap not yet written starts. */
+  #failing: { reason: string; fromT: number } | null = null;
+  /** Monotonic time before which the API asked not to be called again (Retry-After). */
+  #notBefore = 0;
+  #newestAtWall: number | null = null;
+  #maxResolutionMs = 0;
   #eventsSinceWall: number;
+  #eventsFailing = false;
+  readonly #warnedKinds = new Set<string>();
   #successes = 0;
   #firstSample: { resolve: () => void; promise: Promise<void> };
+  readonly stats: PollerStats = { reads: 0, failures: 0, retries: 0, gapRecords: 0 };
   latest: SampleRecord | null = null;
 
   constructor(options: PollerOptions) {
     this.#o = options;
+    this.#random = options.random ?? Math.random;
+    this.#deadlineMs = Math.max(options.pollIntervalMs, MIN_DEADLINE_MS);
     this.#eventsSinceWall = options.startedAtWall - 60_000;
     let resolve!: () => void;
     this.#firstSample = { resolve: () => resolve(), promise: new Promise<void>((r) => (resolve = r)) };
@@ -59,12 +85,16 @@ export class Poller {
     this.#loop = this.#run();
   }
 
-  /** Resolves after the first successful read, or after `timeoutMs`. */
-  async firstRead(timeoutMs: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<false>((r) => (timer = setTimeout(() => r(false), timeoutMs)));
+  /** Resolves true after the first successful read, false after `timeoutMs`. */
+  async firstRead(timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    const stop = new AbortController();
+    const signals = signal ? [stop.signal, signal] : [stop.signal];
+    const timeout = this.#o.clock.sleep(timeoutMs, AbortSignal.any(signals)).then(
+      () => false as const,
+      () => false as const,
+    );
     const ok = await Promise.race([this.#firstSample.promise.then(() => true as const), timeout]);
-    clearTimeout(timer);
+    stop.abort();
     return ok;
   }
 
@@ -78,7 +108,7 @@ export class Poller {
     this.#stopped = true;
     this.#abort.abort();
     await this.#loop;
-    await this.pollOnce(AbortSignal.timeout(Math.max(1000, this.#o.pollIntervalMs)));
+    if (this.#o.clock.now() >= this.#notBefore) await this.#read(new AbortController().signal, Math.max(1000, this.#deadlineMs));
   }
 
   #t(): number {
@@ -89,7 +119,8 @@ export class Poller {
     const { clock, pollIntervalMs } = this.#o;
     let next = clock.now();
     while (!this.#stopped) {
-      await this.pollOnce(AbortSignal.any([this.#abort.signal, AbortSignal.timeout(pollIntervalMs * 2)]));
+      if (clock.now() < this.#notBefore) this.#failed(this.#t(), this.#failing?.reason ?? 'throttled: waiting as the API asked', false);
+      else await this.#read(this.#abort.signal, this.#deadlineMs);
       // Absolute schedule: a slow read does not push every later read back.
       next += pollIntervalMs;
       const wait = next - clock.now();
@@ -102,27 +133,110 @@ export class Poller {
     }
   }
 
-  async pollOnce(signal: AbortSignal): Promise<void> {
-    const fetchedT = this.#t();
-    const { provider } = this.#o;
+  /** One read of samples and events, retried within `budgetMs`. Never throws. */
+  async #read(signal: AbortSignal, budgetMs: number): Promise<void> {
+    const { clock } = this.#o;
+    const deadline = clock.now() + budgetMs;
+    for (let attempt = 0; ; attempt++) {
+      const fetchedT = this.#t();
+      this.stats.reads++;
+      try {
+        const samples = await this.#withDeadline((s) => this.#o.provider.sample(s), signal, deadline - clock.now());
+        this.#accept(samples, fetchedT);
+        await this.#readEvents(signal, deadline, fetchedT);
+        return;
+      } catch (err) {
+        if (signal.aborted) return;
+        this.stats.failures++;
+        const decision = retryDecision(err, attempt, deadline - clock.now(), this.#random, this.#o.backoff ?? DEFAULT_BACKOFF);
+        if (!decision.retry) {
+          if (decision.notBeforeMs > 0) this.#notBefore = Math.max(this.#notBefore, clock.now() + decision.notBeforeMs);
+          this.#failed(this.#t(), describe(err), !isRetryable(err), err);
+          return;
+        }
+        this.stats.retries++;
+        try {
+          await clock.sleep(decision.waitMs, signal);
+        } catch {
+          return;
+        }
+      }
+    }
+  }
+
+  /** Runs one provider call with its own abort signal, and gives up at the deadline even if the provider ignores the signal. */
+  async #withDeadline<T>(call: (signal: AbortSignal) => Promise<T>, outer: AbortSignal, remainingMs: number): Promise<T> {
+    const local = new AbortController();
+    const signal = AbortSignal.any([outer, local.signal]);
+    const name = this.#o.provider.name;
+    const timedOut = this.#o.clock.sleep(Math.max(0, remainingMs), signal).then(() => {
+      const err = new ProviderError(name, 'unavailable', `no answer within ${formatDuration(Math.max(0, remainingMs))} (timeout)`);
+      local.abort(err);
+      throw err;
+    });
+    const aborted = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+    const result = call(signal);
+    result.catch(() => {});
+    timedOut.catch(() => {});
+    aborted.catch(() => {});
     try {
-      const [samples, events] = await Promise.all([provider.sample(signal), provider.events(this.#eventsSinceWall, signal)]);
-      for (const s of samples) this.#appendSample(s, fetchedT);
-      for (const e of events) this.#appendEvent(e, fetchedT);
-      const newest = events.reduce((m, e) => Math.max(m, e.atWall), 0);
+      return await Promise.race([result, timedOut, aborted]);
+    } finally {
+      local.abort();
+    }
+  }
+
+  async #readEvents(signal: AbortSignal, deadline: number, fetchedT: number): Promise<void> {
+    try {
+      const events = await this.#withDeadline((s) => this.#o.provider.events(this.#eventsSinceWall, s), signal, deadline - this.#o.clock.now());
+      if (!Array.isArray(events)) throw new ProviderError(this.#o.provider.name, 'bad-response', 'events() did not return a list');
+      for (const e of events) if (validEvent(e)) this.#appendEvent(e, fetchedT);
+      const newest = events.reduce((m, e) => (validEvent(e) ? Math.max(m, e.atWall) : m), 0);
       // Re-read a margin back: platforms publish events with second precision and some lateness.
       if (newest) this.#eventsSinceWall = Math.max(this.#eventsSinceWall, newest - 60_000);
-      this.#recovered(fetchedT);
-      this.#successes++;
-      this.#firstSample.resolve();
+      if (this.#eventsFailing) this.#o.log.info('platform events readable again');
+      this.#eventsFailing = false;
     } catch (err) {
-      if (this.#stopped && signal.aborted) return;
-      this.#failed(fetchedT, err);
+      // Samples were read: events are retried next poll from the same point, so none is lost.
+      if (signal.aborted) return;
+      if (!this.#eventsFailing) this.#o.log.warn(`platform events could not be read (samples were): ${describe(err)}`);
+      this.#eventsFailing = true;
     }
+  }
+
+  #accept(samples: unknown, fetchedT: number): void {
+    const name = this.#o.provider.name;
+    if (!Array.isArray(samples)) throw new ProviderError(name, 'bad-response', 'sample() did not return a list');
+    const valid = samples.filter(validSample);
+    if (valid.length < samples.length) {
+      // A partial answer: keep what is usable, and if nothing is, the read failed.
+      if (valid.length === 0) throw new ProviderError(name, 'bad-response', `malformed platform data (${samples.length} unusable sample${samples.length === 1 ? '' : 's'})`);
+      this.#o.log.debug(`${samples.length - valid.length} malformed sample(s) ignored`);
+    }
+    for (const s of valid) this.#appendSample(s, fetchedT);
+    const stale = this.#staleness();
+    if (stale) {
+      this.#failed(this.#t(), stale, false);
+      return;
+    }
+    this.#recovered(fetchedT);
+    this.#successes++;
+    this.#firstSample.resolve();
+  }
+
+  /** Why the data is stale, or null when it is fresh enough. */
+  #staleness(): string | null {
+    if (this.#newestAtWall === null) return null;
+    const ageMs = this.#o.clock.wallNow() - this.#newestAtWall;
+    const delay = Number((this.#o.provider as { metricDelayMs?: unknown }).metricDelayMs) || 0;
+    const limit = this.#o.staleAfterMs ?? delay + this.#maxResolutionMs + Math.max(MIN_STALE_MS, 3 * this.#o.pollIntervalMs);
+    return ageMs > limit ? `stale platform data: no sample newer than ${formatDuration(limit)}` : null;
   }
 
   #appendSample(s: PlatformSample, fetchedT: number): void {
     const { atWall, source, resolutionMs, ...values } = s;
+    this.#newestAtWall = Math.max(this.#newestAtWall ?? atWall, atWall);
+    this.#maxResolutionMs = Math.max(this.#maxResolutionMs, resolutionMs);
     if (this.#seenSamples.has(`${source}|${atWall}`, JSON.stringify(values))) return;
     const record: SampleRecord = { kind: 'sample', t: atWall - this.#o.startedAtWall, fetchedT, resolutionMs, source, ...values };
     if (record.desired !== undefined || record.ready !== undefined) this.latest = { ...(this.latest ?? record), ...record };
@@ -137,16 +251,38 @@ export class Poller {
     this.#o.append(record);
   }
 
-  #failed(t: number, err: unknown): void {
-    const reason = err instanceof ProviderError ? err.message : err instanceof Error ? err.message : String(err);
-    if (this.#failing === null) this.#o.log.warn(`platform read failed, recording a gap: ${reason}`);
-    this.#failing = reason;
+  /** A poll gave no fresh data: extend the gap to `t`, writing it now so a crash keeps it. */
+  #failed(t: number, reason: string, permanent: boolean, err?: unknown): void {
+    if (this.#failing === null) {
+      this.#o.log.warn(`platform read failed, recording a gap until reads succeed: ${reason}`);
+      this.#failing = { reason, fromT: this.#lastOkT };
+    }
+    if (permanent) this.#warnPermanent(t, err, reason);
+    const from = this.#failing.fromT;
+    if (t > from) {
+      this.#o.append({ kind: 'gap', t: from, untilT: t, reason: this.#failing.reason });
+      this.stats.gapRecords++;
+    }
+    this.#failing = { reason, fromT: Math.max(from, t) };
+  }
+
+  #warnPermanent(t: number, err: unknown, reason: string): void {
+    const kind = err instanceof ProviderError ? err.kind : 'error';
+    if (this.#warnedKinds.has(kind)) return;
+    this.#warnedKinds.add(kind);
+    const what = kind === 'credentials' ? 'the credentials stopped working (expired?)' : kind === 'access-denied' ? 'access was denied (a permission removed?)' : 'the platform refused the read';
+    const message = `mid-run, ${what}: ${reason}. The load goes on; platform data is a gap until reads succeed again`;
+    this.#o.log.warn(message);
+    this.#o.append({ kind: 'note', t, level: 'warning', message });
   }
 
   #recovered(t: number): void {
     if (this.#failing !== null) {
-      this.#o.append({ kind: 'gap', t: this.#lastOkT, untilT: t, reason: this.#failing });
-      this.#o.log.info(`platform reads recovered after ${Math.round((t - this.#lastOkT) / 1000)}s`);
+      if (t > this.#failing.fromT) {
+        this.#o.append({ kind: 'gap', t: this.#failing.fromT, untilT: t, reason: this.#failing.reason });
+        this.stats.gapRecords++;
+      }
+      this.#o.log.info(`platform reads recovered after ${formatDuration(t - this.#lastOkT)}`);
       this.#failing = null;
     }
     this.#lastOkT = t;
@@ -155,8 +291,43 @@ export class Poller {
   /** Called at the end: a failure still open becomes a gap up to now. */
   closeOpenGap(): void {
     if (this.#failing !== null) {
-      this.#o.append({ kind: 'gap', t: this.#lastOkT, untilT: this.#t(), reason: this.#failing });
+      const t = this.#t();
+      if (t > this.#failing.fromT) {
+        this.#o.append({ kind: 'gap', t: this.#failing.fromT, untilT: t, reason: this.#failing.reason });
+        this.stats.gapRecords++;
+      }
       this.#failing = null;
     }
   }
+}
+
+function describe(err: unknown): string {
+  if (err instanceof ProviderError) return `${err.message}${err.kind === 'throttled' ? ' (throttled)' : ''}`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const optionalCount = (v: unknown) => v === undefined || (finite(v) && v >= 0);
+
+function validSample(s: unknown): s is PlatformSample {
+  if (!s || typeof s !== 'object') return false;
+  const x = s as Record<string, unknown>;
+  return (
+    finite(x.atWall) &&
+    finite(x.resolutionMs) &&
+    (x.resolutionMs as number) >= 0 &&
+    typeof x.source === 'string' &&
+    optionalCount(x.desired) &&
+    optionalCount(x.ready) &&
+    optionalCount(x.pending) &&
+    optionalCount(x.running) &&
+    (x.cpuPct === undefined || finite(x.cpuPct)) &&
+    (x.memPct === undefined || finite(x.memPct))
+  );
+}
+
+function validEvent(e: unknown): e is PlatformEvent {
+  if (!e || typeof e !== 'object') return false;
+  const x = e as Record<string, unknown>;
+  return finite(x.atWall) && finite(x.resolutionMs) && typeof x.source === 'string' && typeof x.type === 'string' && typeof x.message === 'string';
 }

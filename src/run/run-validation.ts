@@ -3,6 +3,14 @@
  * watching after the load to see scale-down, and leave a complete timeline behind.
  * Analysis and reports are separate steps that read that timeline back (see report-run.ts),
  * so `scaleproof report <run-dir>` produces exactly what the run produced.
+ *
+ * How a run ends (the end record's status):
+ * - completed: the plan ran to its end;
+ * - interrupted: the user stopped it (SIGINT/SIGTERM; `signal` aborted);
+ * - aborted: scaleproof stopped it: an `abort_when` condition held, or `limits.max_duration`;
+ * - failed: something broke (the reason says what);
+ * - no end record: the process was killed; a process.exit() (second Ctrl-C) still writes one.
+ * Secrets are scrubbed from every record, log line and error at the point they are produced.
  */
 import path from 'node:path';
 import type { Clock } from '../clock.js';
@@ -11,12 +19,14 @@ import { UsageError } from '../errors.js';
 import type { LoadEngine } from '../load/types.js';
 import type { Profile, ProviderSpec } from '../profile/schema.js';
 import { managesService, type Provider, type ProviderContext, type TargetDescription } from '../provider.js';
-import { redactSecrets, redactUrl } from '../redact.js';
+import { redactSecrets, redactUrl, type Scrubber } from '../redact.js';
 import { TimelineWriter } from '../timeline/writer.js';
 import { TIMELINE_VERSION, type EndRecord, type TimelineRecord } from '../timeline/types.js';
 import { designWarnings } from './design-warnings.js';
+import { KillSwitch } from './kill-switch.js';
 import { Poller } from './poller.js';
 import { createRunDir } from './run-dir.js';
+import { remoteTargetWarning, runScrubber, RunStopper, scrubbedLogger, scrubError } from './run-guards.js';
 
 export interface RunDeps {
   clock: Clock;
@@ -25,6 +35,8 @@ export interface RunDeps {
   createProvider(spec: ProviderSpec, ctx: ProviderContext): Promise<Provider>;
   loadEngine: LoadEngine;
   version: string;
+  /** Randomness for retry jitter (tests fix it). */
+  random?: () => number;
 }
 
 export interface RunOptions {
@@ -36,8 +48,10 @@ export interface RunOptions {
   signal: AbortSignal;
   /** Sees every record as it is written (live progress). */
   onRecord?(record: TimelineRecord): void;
-  /** Told once what the platform is, before the load starts. */
+  /** Told once what the platform is, before the load starts (secrets already removed). */
   onTarget?(description: TargetDescription, warnings: string[]): void;
+  /** Told the run folder as soon as it exists (before any load). */
+  onRunDir?(runDir: string): void;
 }
 
 export interface RunOutcome {
@@ -50,20 +64,35 @@ export interface RunOutcome {
 const DRAIN_MS = 2000;
 
 export async function runValidation(opts: RunOptions, deps: RunDeps): Promise<RunOutcome> {
-  const { profile, signal } = opts;
+  const scrub = runScrubber(opts.profile, deps.env);
+  const log = scrubbedLogger(deps.log, scrub);
+  try {
+    return await run(opts, { ...deps, log }, scrub);
+  } catch (err) {
+    throw scrubError(err, scrub);
+  }
+}
+
+async function run(opts: RunOptions, deps: RunDeps, scrub: Scrubber): Promise<RunOutcome> {
+  const { profile } = opts;
   const { clock, log } = deps;
   const ctx: ProviderContext = { clock, log, env: deps.env };
+  const stopper = new RunStopper();
+  const signal = AbortSignal.any([opts.signal, stopper.signal]);
 
   // 1. Check the platform before any load: bad credentials or settings end here (exit 2).
   let provider: Provider | null = null;
   let description: TargetDescription | null = null;
   let warnings: string[] = [];
+  let serviceUrl: string | undefined;
   try {
     if (profile.provider) {
       provider = await deps.createProvider(profile.provider, ctx);
       if (managesService(provider)) await provider.start(signal);
-      description = await provider.describe(signal);
-      warnings = [...description.warnings, ...designWarnings(profile.targets, description.scaling)];
+      const raw = await provider.describe(signal);
+      serviceUrl = raw.serviceUrl;
+      description = redactSecrets({ ...raw, ...(raw.serviceUrl ? { serviceUrl: redactUrl(raw.serviceUrl) } : {}) });
+      warnings = [...description.warnings, ...designWarnings(profile.targets, description.scaling)].map(scrub);
       opts.onTarget?.(description, warnings);
     }
   } catch (err) {
@@ -71,7 +100,7 @@ export async function runValidation(opts: RunOptions, deps: RunDeps): Promise<Ru
     throw err;
   }
 
-  const baseUrl = profile.load?.url ?? description?.serviceUrl;
+  const baseUrl = profile.load?.url ?? serviceUrl;
   if (profile.load && !baseUrl) {
     await provider?.close().catch(() => {});
     throw new UsageError('load.url is not set and the provider does not run the service', 'set load.url to the service that receives the load');
@@ -82,9 +111,22 @@ export async function runValidation(opts: RunOptions, deps: RunDeps): Promise<Ru
   const runStartMono = clock.now();
   const name = profile.name ?? path.basename(opts.profilePath).replace(/\.ya?ml$/i, '');
   const runDir = createRunDir(opts.outDir, name, startedAtWall);
-  const writer = new TimelineWriter(path.join(runDir, 'timeline.ndjson'));
-  if (opts.onRecord) writer.onRecord(opts.onRecord);
   const t = () => clock.now() - runStartMono;
+  let ended = false;
+  const writer = new TimelineWriter(path.join(runDir, 'timeline.ndjson'), {
+    scrub,
+    // process.exit() mid-run (a second Ctrl-C): the timeline still says how it ended.
+    onExit: () => (ended ? null : { kind: 'end', t: t(), status: 'interrupted', reason: 'scaleproof exited before the run finished (second interrupt)' }),
+  });
+  opts.onRunDir?.(runDir);
+  const killSwitch = profile.abort_when ? new KillSwitch(profile.abort_when, { maxReplicas: profile.targets.autoscaling?.max_instances }) : null;
+  if (killSwitch) {
+    writer.onRecord((r) => {
+      const hit = killSwitch.push(r);
+      if (hit) stopper.stop({ condition: `abort_when.${hit.condition}`, message: hit.message });
+    });
+  }
+  if (opts.onRecord) writer.onRecord(opts.onRecord);
   const pollIntervalMs = profile.provider?.poll_interval ?? 0;
   writer.append({
     kind: 'header',
@@ -99,19 +141,24 @@ export async function runValidation(opts: RunOptions, deps: RunDeps): Promise<Ru
     windowMs: profile.load?.window ?? 1000,
   });
   writer.append({ kind: 'phase', t: t(), phase: 'start' });
-  if (description) writer.append({ kind: 'target', t: t(), description: redactSecrets({ ...description, serviceUrl: description.serviceUrl && redactUrl(description.serviceUrl) }) });
-  for (const w of warnings) writer.append({ kind: 'note', t: t(), level: 'warning', message: w });
+  if (description) writer.append({ kind: 'target', t: t(), description });
+  const remote = remoteTargetWarning(profile, baseUrl);
+  if (remote) log.warn(remote);
+  if (killSwitch?.missingMaxReplicas) warnings.push('abort_when.replicas_at_max cannot be evaluated: neither the platform nor targets.autoscaling.max_instances says the maximum');
+  for (const w of [...warnings, ...(remote ? [remote] : [])]) writer.append({ kind: 'note', t: t(), level: 'warning', message: w });
 
+  const done = new AbortController();
+  stopper.capDuration(clock, profile.limits.max_duration, done.signal);
   let status: EndRecord['status'] = 'completed';
   let reason: string | undefined;
   let poller: Poller | null = null;
   try {
     if (provider) {
-      poller = new Poller({ provider, clock, log, pollIntervalMs, runStartMono, startedAtWall, append: (r) => writer.append(r) });
+      poller = new Poller({ provider, clock, log, pollIntervalMs, runStartMono, startedAtWall, append: (r) => writer.append(r), ...(deps.random ? { random: deps.random } : {}) });
       poller.start();
       // A baseline read before load, so the first load change has a "before" to compare with.
-      const ok = await poller.firstRead(Math.max(5000, pollIntervalMs * 3));
-      if (!ok) writer.append({ kind: 'note', t: t(), level: 'warning', message: 'no platform sample before the load started' });
+      const ok = await poller.firstRead(Math.max(5000, pollIntervalMs * 3), signal);
+      if (!ok && !signal.aborted) writer.append({ kind: 'note', t: t(), level: 'warning', message: 'no platform sample before the load started' });
     }
     writer.append({ kind: 'phase', t: t(), phase: 'load' });
     if (profile.load && baseUrl && !signal.aborted) {
@@ -136,23 +183,29 @@ export async function runValidation(opts: RunOptions, deps: RunDeps): Promise<Ru
       const delay = provider && 'metricDelayMs' in provider ? Number((provider as { metricDelayMs: number }).metricDelayMs) || 0 : 0;
       await clock.sleep(profile.observe_after + delay, signal).catch(() => {});
     }
-    if (signal.aborted) {
-      status = 'interrupted';
-      reason = String(signal.reason instanceof Error ? signal.reason.message : signal.reason ?? 'interrupted');
-    }
   } catch (err) {
-    status = signal.aborted ? 'interrupted' : 'failed';
-    reason = err instanceof Error ? err.message : String(err);
-    if (status === 'failed') log.warn(`run failed: ${reason}`);
+    if (!signal.aborted) {
+      status = 'failed';
+      reason = scrub(err instanceof Error ? err.message : String(err));
+      log.warn(`run failed: ${reason}`);
+    }
   } finally {
+    done.abort();
+    if (status !== 'failed' && signal.aborted) ({ status, reason } = stopStatus(opts.signal, stopper));
+    if (status === 'aborted') log.warn(`run aborted: ${reason}`);
     writer.append({ kind: 'phase', t: t(), phase: 'end' });
     await poller?.stop().catch(() => {});
     poller?.closeOpenGap();
     await provider?.close().catch((e: unknown) => log.warn(`closing the provider: ${e instanceof Error ? e.message : String(e)}`));
     writer.append({ kind: 'end', t: t(), status, ...(reason === undefined ? {} : { reason }) });
+    ended = true;
     writer.close();
   }
-  if (status === 'failed') return { runDir, status, reason: reason ?? 'unknown error' };
   return { runDir, status, ...(reason === undefined ? {} : { reason }) };
 }
 
+/** The user's signal wins over scaleproof's own stop: Ctrl-C during an abort is still an interrupt. */
+function stopStatus(user: AbortSignal, stopper: RunStopper): { status: EndRecord['status']; reason: string } {
+  if (user.aborted) return { status: 'interrupted', reason: String(user.reason instanceof Error ? user.reason.message : user.reason ?? 'interrupted') };
+  return { status: 'aborted', reason: stopper.reason?.message ?? 'aborted' };
+}
