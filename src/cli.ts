@@ -30,7 +30,27 @@ function buildProgram(setExit: (code: number) => void): Command {
     .argument('<profile>', 'profile YAML file')
     .addOption(new Option('-o, --out <dir>', 'folder for run folders').default('runs'))
     .option('--no-progress', 'no live progress line')
-    .action(action(async (file: string, opts: { out: string; progress: boolean }) => (await import('./commands/run.js')).runCommand(file, opts, context())));
+    .addOption(new Option('--distributed <platform>', 'send the load from agent pods (overrides distributed: in the profile; off runs it here)').choices(['kubernetes', 'off']))
+    .option('--agents <n>', 'agent pods of a distributed run (overrides distributed.agents)')
+    .action(
+      action(async (file: string, opts: { out: string; progress: boolean; distributed?: string; agents?: string }) => {
+        const cx = context();
+        const { selectLoadEngine } = await import('./distributed/options.js');
+        const loadEngine = (profile: Parameters<typeof selectLoadEngine>[0]) => selectLoadEngine(profile, opts, { env: cx.env, log: cx.log, version: VERSION });
+        return (await import('./commands/run.js')).runCommand(file, { out: opts.out, progress: opts.progress, loadEngine }, cx);
+      }),
+    );
+
+  program
+    .command('agent')
+    .description('run one agent of a distributed run (started by the Job a distributed run creates; see docs/distributed.md)')
+    .option('--index <i>', 'this agent\'s index (default: $JOB_COMPLETION_INDEX)')
+    .option('--agents <n>', 'number of agents (default: $SCALEPROOF_AGENTS)')
+    .option('--config-map <name>', 'the run ConfigMap (default: $SCALEPROOF_CONFIGMAP)')
+    .option('--namespace <ns>', 'its namespace (default: $SCALEPROOF_NAMESPACE)')
+    .option('--kubeconfig <file>', 'kubeconfig (default: like kubectl, in-cluster in a pod)')
+    .option('--context <name>', 'kubeconfig context')
+    .action(action(async (opts: Record<string, string | undefined>) => (await import('./commands/agent.js')).agentCommand(opts, context())));
 
   program
     .command('report')
@@ -94,7 +114,7 @@ function buildProgram(setExit: (code: number) => void): Command {
 
   program.addHelpText(
     'after',
-    `\nProviders: ${Object.keys(providers).sort().join(', ')}\nExit codes: 0 targets met, 1 a target failed, 2 bad input, 3 run could not complete, 130/143 interrupted`,
+    `\nProviders: ${Object.keys(providers).sort().join(', ')}\nExit codes: 0 targets met, 1 a target failed or the run was aborted (abort_when, limits.max_duration), 2 bad input, 3 run could not complete, 130/143 interrupted`,
   );
   return program;
 }

@@ -1,9 +1,17 @@
 /**
  * `scaleproof run <profile>`: validate the profile, run it, write reports, print the verdict.
- * Exit 0 every target met, 1 a target failed (or could not be measured), 2 bad input,
- * 3 the run could not complete, 130/143 interrupted by SIGINT/SIGTERM.
+ * Exit 0 every target met, 1 a target failed (or could not be measured) or the run was
+ * aborted by its kill switch (`abort_when`) or `limits.max_duration`, 2 bad input, 3 the run
+ * could not complete, 130/143 interrupted by SIGINT/SIGTERM.
+ *
+ * The first SIGINT/SIGTERM stops new arrivals, lets in-flight requests finish (a short grace),
+ * writes the timeline's end record and the reports (marked interrupted). A second one exits at
+ * once: the timeline writer's exit hook still flushes what is buffered with an end record, and
+ * the local provider's exit hook still kills its processes.
  */
 import type { CommandContext } from './context.js';
+import type { LoadEngine } from '../load/types.js';
+import type { Profile } from '../profile/schema.js';
 import { createProvider, readProfile } from './context.js';
 import { ExitCode } from '../errors.js';
 import { Progress } from '../run/progress.js';
@@ -15,11 +23,14 @@ import { VERSION } from '../version.js';
 export interface RunCommandOptions {
   out: string;
   progress: boolean;
+  /** Picks another LoadEngine for this profile (a distributed run); null: the in-process engine. */
+  loadEngine?: (profile: Profile) => Promise<LoadEngine | null>;
 }
 
 export async function runCommand(file: string, options: RunCommandOptions, cx: CommandContext): Promise<number> {
   const profile = await readProfile(file, cx);
   const { runLoad } = await import('../load/engine.js');
+  const loadEngine = (await options.loadEngine?.(profile)) ?? runLoad;
 
   const controller = new AbortController();
   let signalExit: number | null = null;
@@ -57,7 +68,7 @@ export async function runCommand(file: string, options: RunCommandOptions, cx: C
         log: cx.log,
         env: cx.env,
         version: VERSION,
-        loadEngine: runLoad,
+        loadEngine,
         createProvider: (spec, ctx) => createProvider(cx, spec, ctx),
       },
     );
@@ -66,11 +77,22 @@ export async function runCommand(file: string, options: RunCommandOptions, cx: C
     const { renderSummaryTable } = await import('../report/summary-table.js');
     cx.stdout.write(renderSummaryTable(result, { runDir: outcome.runDir, files, color: Boolean(cx.stdout.isTTY) && !cx.env.NO_COLOR }));
     if (outcome.status === 'interrupted') return signalExit ?? ExitCode.interrupted;
+    if (outcome.status === 'aborted') {
+      cx.stderr.write(`the run was aborted: ${outcome.reason ?? 'unknown reason'}\n`);
+      return ExitCode.targetFailed;
+    }
     if (outcome.status === 'failed') {
       cx.stderr.write(`error: the run could not complete: ${outcome.reason}\n`);
       return ExitCode.runFailed;
     }
     return result.verdict === 'pass' ? ExitCode.ok : ExitCode.targetFailed;
+  } catch (err) {
+    // Interrupted before the run folder existed (e.g. while the local platform started).
+    if (signalExit !== null) {
+      cx.stderr.write(`interrupted before the load started: ${err instanceof Error ? err.message : String(err)}\n`);
+      return signalExit;
+    }
+    throw err;
   } finally {
     progress.finish();
     process.off('SIGINT', sigint);

@@ -52,6 +52,11 @@ export class FakeKubeApi {
     /** No SelfSubjectAccessReview API (404): the provider must find permissions by trying. */
     noAccessReview: false,
   };
+  /**
+   * Extra resources served by add-ons (jobs.ts: ConfigMaps, Jobs, their pods and logs): each
+   * handler is asked first, after authentication, and returns true when it answered.
+   */
+  readonly handlers: Array<(req: http.IncomingMessage, res: http.ServerResponse, url: URL) => boolean | Promise<boolean>> = [];
   url = '';
 
   constructor(cluster: FakeCluster, options: FakeKubeApiOptions = {}) {
@@ -153,6 +158,7 @@ export class FakeKubeApi {
       this.#status(res, 401, 'Unauthorized', 'Unauthorized');
       return;
     }
+    for (const h of this.handlers) if (await h(req, res, url)) return;
     if (req.method === 'POST' && url.pathname === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews') {
       const body = JSON.parse(await readBody(req)) as { spec: { resourceAttributes: { verb: string; group?: string; resource: string; namespace?: string } } };
       if (this.faults.noAccessReview) {

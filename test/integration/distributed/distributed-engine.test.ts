@@ -1,0 +1,58 @@
+/**
+ * The distributed engine end to end on the fake API server: the Indexed Job really runs 3 local
+ * `scaleproof agent` processes, their window parts come back through pods/{name}/log?follow=true,
+ * and the merged timeline records match the plan (totals, per window, latency distribution).
+ */
+import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { arrivalsBefore } from '../../../src/load/plan.js';
+import type { TargetServer } from '../../support/target-server.js';
+import { run, startTarget } from './harness.js';
+
+let target: TargetServer;
+beforeAll(async () => {
+  target = await startTarget();
+});
+afterAll(async () => {
+  await target?.close();
+});
+
+describe('distributed load over a fake Kubernetes Job', () => {
+  it('3 agents send exactly the plan, ramps included, merged per window into the usual records', async () => {
+    const r = await run({ agents: 3, stages: [{ duration: '2s', rate: 300 }, { duration: '3s', rate: 300 }, { duration: '2s', rate: 100 }] });
+    expect(r.error).toBeNull();
+    const all = r.windows.filter((w) => w.request === '*');
+    const planned = all.reduce((n, w) => n + w.planned, 0);
+    const sent = all.reduce((n, w) => n + w.sent, 0);
+    const completed = all.reduce((n, w) => n + w.completed, 0);
+    expect(planned).toBe(r.plan.totalArrivals);
+    expect(r.result!.planned).toBe(r.plan.totalArrivals);
+    expect(Math.abs(sent - r.plan.totalArrivals)).toBeLessThanOrEqual(r.plan.totalArrivals * 0.001);
+    expect(Math.abs(completed - sent)).toBeLessThanOrEqual(sent * 0.001);
+    // Every full window carries exactly the plan's arrivals of that second (the shares add up with no drift).
+    const origin = r.result!.startT;
+    for (const w of all.filter((x) => x.windowMs === 1000 && x.t - origin < r.plan.durationMs)) {
+      const from = w.t - origin;
+      expect(w.planned).toBe(arrivalsBefore(r.plan, from + 1000) - arrivalsBefore(r.plan, from));
+    }
+    // Latency: half the requests take ~5 ms, half ~60 ms, and the merged histograms say so.
+    const fast = r.windows.filter((w) => w.request === 'fast').reduce((n, w) => n + w.completed, 0);
+    const slow = r.windows.filter((w) => w.request === 'slow').reduce((n, w) => n + w.completed, 0);
+    expect(fast + slow).toBe(completed);
+    expect(Math.abs(fast - slow)).toBeLessThanOrEqual(completed * 0.02);
+    const merged = decodeFromCompressedBase64(all.find((w) => w.hdr)!.hdr!);
+    for (const w of all.filter((x) => x.hdr).slice(1)) merged.add(decodeFromCompressedBase64(w.hdr!));
+    expect(merged.totalCount).toBe(completed);
+    expect(merged.getValueAtPercentile(25) / 1000).toBeGreaterThanOrEqual(5);
+    expect(merged.getValueAtPercentile(25) / 1000).toBeLessThan(40);
+    expect(merged.getValueAtPercentile(75) / 1000).toBeGreaterThanOrEqual(60);
+    expect(merged.getValueAtPercentile(99) / 1000).toBeLessThan(400);
+    // Stage records as a local run writes them, then the load-end marker.
+    expect(r.stages.map((s) => s.name ?? s.index)).toEqual([0, 1, 2, 'load-end']);
+    expect(r.stages[1].t - r.stages[0].t).toBe(2000);
+    expect(r.notes.filter((n) => n.level === 'warning')).toEqual([]);
+    expect(r.deleted.jobs).toHaveLength(1);
+    expect(r.deleted.configMaps).toHaveLength(1);
+    expect(r.deleted.left).toBe(0);
+  }, 75_000); // ~15 s on an idle 2-core box; the margin is for a loaded CI runner
+});
