@@ -58,6 +58,12 @@ export function analyze(timeline: Timeline): AnalysisResult {
     sustainedByRequest[name] = sustainedThroughput(sorted, profile.analysis.throughput_window);
   }
 
+  const loadByTag: Record<string, LoadSlice> = {};
+  for (const [key, records] of timeline.loadByTag) {
+    const slice = wholeRunSlice(byT(records), durationMs);
+    if (slice) loadByTag[key] = slice;
+  }
+
   const result: AnalysisResult = {
     runId: header.runId,
     profileName: profile.name ?? header.profilePath,
@@ -67,6 +73,7 @@ export function analyze(timeline: Timeline): AnalysisResult {
     endStatus: timeline.end?.status ?? 'unknown',
     load: runSlice,
     loadByRequest,
+    loadByTag,
     sustainedThroughput: sustainedThroughput(load, profile.analysis.throughput_window),
     sustainedThroughputByRequest: sustainedByRequest,
     replicas: replicaStats(samples, durationMs),

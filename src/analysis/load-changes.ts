@@ -92,6 +92,8 @@ function segmentsFromProfile(timeline: Timeline): Segment[] {
 
 /** When the load stopped: the load-end marker, else the observe phase, else the planned end. */
 function findLoadEnd(timeline: Timeline, segments: Segment[]): number | null {
+  // Load from another tool (external_load) runs past what we watch: it has no end here.
+  if (timeline.stages.some((s) => s.name === 'external-load')) return null;
   const marker = timeline.stages.find((s) => s.name === LOAD_END_MARKER);
   if (marker) return marker.t;
   const observe = timeline.phases.find((p) => p.phase === 'observe');

@@ -21,13 +21,14 @@ export function loadSlice(records: readonly LoadRecord[], fromT: number, toT: nu
   const inside = records.filter((r) => r.t >= fromT && r.t < toT);
   if (inside.length === 0) return null;
   const errors = Object.fromEntries(ERROR_CLASSES.map((c) => [c, 0])) as Record<ErrorClass, number>;
-  let requests = 0, completed = 0, ok = 0, throttled = 0, dropped = 0;
+  let requests = 0, completed = 0, ok = 0, throttled = 0, dropped = 0, checkFailures = 0;
   for (const r of inside) {
     requests += r.sent;
     completed += r.completed;
     ok += r.ok;
     throttled += r.throttled;
     dropped += r.dropped;
+    checkFailures += r.checkFailures ?? 0;
     for (const c of ERROR_CLASSES) errors[c] += r.errors[c] ?? 0;
   }
   const errorCount = ERROR_CLASSES.reduce((n, c) => n + errors[c], 0);
@@ -42,6 +43,7 @@ export function loadSlice(records: readonly LoadRecord[], fromT: number, toT: nu
     errors,
     throttled,
     dropped,
+    checkFailures,
     errorRate: completed > 0 ? errorCount / completed : 0,
     latency: latency.summary,
     latencyExact: latency.exact,

@@ -83,5 +83,20 @@ function dataNotes(timeline: Timeline, load: LoadSlice | null): string[] {
   const withoutHdr = timeline.load.filter((r) => !r.hdr && r.latency.count > 0).length;
   if (withoutHdr > 0) notes.push(`${withoutHdr} load window(s) had no hdr histogram: percentiles over them are upper bounds (the max of the windows' percentiles)`);
   else if (!load.latencyExact) notes.push('some load windows had an hdr histogram that could not be decoded: percentiles over them are upper bounds');
+  if (load.checkFailures > 0) notes.push(`${load.checkFailures} response(s) failed their request's checks (status, JSON path or body): counted apart from transport errors`);
+  notes.push(...generatorLagNotes(timeline));
   return notes;
+}
+
+/** Late dispatch worse than this (scheduling lag p99 in a window) means the generator, not the service, was the limit. */
+const GENERATOR_LAG_WARN_MS = 50;
+
+/** Says when the load generator itself fell behind its schedule, and for how long. */
+function generatorLagNotes(timeline: Timeline): string[] {
+  const late = timeline.load.filter((r) => (r.lagP99 ?? 0) > GENERATOR_LAG_WARN_MS);
+  if (late.length === 0) return [];
+  const worst = late.reduce((a, b) => ((b.lagP99 ?? 0) > (a.lagP99 ?? 0) ? b : a));
+  return [
+    `the load generator fell behind its schedule in ${late.length} window(s) (scheduling lag p99 above ${GENERATOR_LAG_WARN_MS}ms, worst ${ms(worst.lagP99 ?? 0)} at ${ms(worst.t)}): latency there includes the generator's own delay; give it more CPU (load.workers) or lower the rate`,
+  ];
 }

@@ -27,6 +27,8 @@ export interface LoadSlice {
   errors: Record<ErrorClass, number>;
   throttled: number;
   dropped: number;
+  /** Responses that arrived but failed a request's checks (status set, JSON path, body): not transport errors. */
+  checkFailures: number;
   /** errors (all classes) / completed. */
   errorRate: number;
   latency: LatencySummary;
@@ -123,6 +125,8 @@ export interface AnalysisResult {
   /** Whole-run load, and per request name. */
   load: LoadSlice | null;
   loadByRequest: Record<string, LoadSlice>;
+  /** Whole-run load per request tag, keyed `tag=value`. */
+  loadByTag: Record<string, LoadSlice>;
   /** Best `throughputWindowMs` average of successful responses per second. */
   sustainedThroughput: number | null;
   /** The same per request name (null when that request has no windows). */

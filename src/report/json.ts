@@ -55,6 +55,8 @@ export interface JsonReport {
   scaleDowns: ScaleDownTransition[];
   load: ReportLoad | null;
   loadByRequest: Record<string, ReportLoad>;
+  /** Whole-run load per request tag, keyed `tag=value`. */
+  loadByTag: Record<string, LoadSlice>;
   replicas: ReplicaStats;
   cpu: { meanPct: number | null; maxPct: number | null };
   memory: { meanPct: number | null; maxPct: number | null };
@@ -79,6 +81,7 @@ export function buildJsonReport(result: AnalysisResult, ctx: ReportContext): Jso
     scaleDowns: result.scaleDowns,
     load: result.load && { ...result.load, sustainedThroughput: result.sustainedThroughput },
     loadByRequest: byRequest,
+    loadByTag: result.loadByTag ?? {},
     replicas: result.replicas,
     cpu: result.cpu,
     memory: result.memory,

@@ -107,12 +107,13 @@ function scaleDownSection(r: AnalysisResult, unit: string): string {
 function requestsSection(r: AnalysisResult): string {
   const names = Object.keys(r.loadByRequest).sort();
   if (!r.load && names.length === 0) return '';
-  const head = ['Request', 'Requests', 'OK', 'Errors', 'Error rate', 'Throttled', 'Dropped', 'Throughput', 'Sustained', 'p50', 'p95', 'p99', 'Max'];
+  const head = ['Request', 'Requests', 'OK', 'Errors', 'Check failures', 'Error rate', 'Throttled', 'Dropped', 'Throughput', 'Sustained', 'p50', 'p95', 'p99', 'Max'];
   const row = (name: string, s: LoadSlice, sustained: number | null) => [
     name,
     String(s.requests),
     String(s.ok),
     String(Object.values(s.errors).reduce((a, b) => a + b, 0)),
+    String(s.checkFailures ?? 0),
     sliceErrorRate(s),
     String(s.throttled),
     String(s.dropped),
@@ -124,6 +125,7 @@ function requestsSection(r: AnalysisResult): string {
     sliceLatency(s, 'max'),
   ];
   const rows = names.map((n) => row(n, r.loadByRequest[n], r.sustainedThroughputByRequest[n] ?? null));
+  for (const tag of Object.keys(r.loadByTag ?? {}).sort()) rows.push(row(`tag ${tag}`, r.loadByTag[tag]!, null));
   if (r.load) rows.push(row('**all**', r.load, r.sustainedThroughput));
   const inexact = [r.load, ...Object.values(r.loadByRequest)].some((s) => s && !s.latencyExact);
   const note = inexact ? '\n\nSome windows carried no histogram: their percentiles are upper bounds (count, mean and max stay exact).' : '';

@@ -20,6 +20,7 @@ import type { LoadEngine } from '../load/types.js';
 import type { Profile, ProviderSpec } from '../profile/schema.js';
 import { managesService, type Provider, type ProviderContext, type TargetDescription } from '../provider.js';
 import { redactSecrets, redactUrl, type Scrubber } from '../redact.js';
+import { achievedRateNotes } from '../load/engine.js';
 import { TimelineWriter } from '../timeline/writer.js';
 import { TIMELINE_VERSION, type EndRecord, type TimelineRecord } from '../timeline/types.js';
 import { designWarnings } from './design-warnings.js';
@@ -169,6 +170,7 @@ async function run(opts: RunOptions, deps: RunDeps, scrub: Scrubber): Promise<Ru
         runStartMono,
         signal,
         drainMs: DRAIN_MS,
+        env: deps.env,
         onStage: (s) => writer.append(s),
         onWindows: (records) => {
           for (const r of records) writer.append(r);
@@ -177,6 +179,13 @@ async function run(opts: RunOptions, deps: RunDeps, scrub: Scrubber): Promise<Ru
       if (result.dropped > 0) {
         writer.append({ kind: 'note', t: t(), level: 'warning', message: `${result.dropped} planned arrivals could not start (in-flight cap reached) and were counted as dropped` });
       }
+      // Stages that sent less than planned: the generator, not the service, may be the limit.
+      for (const message of achievedRateNotes(result)) writer.append({ kind: 'note', t: t(), level: 'warning', message });
+    } else if (!profile.load && profile.external_load) {
+      // The load comes from another tool (k6, Locust...): mark when it started, as a step from
+      // "off" (0) to "on" (1), so the analysis measures the scale-up from that moment.
+      const startT = Date.parse(profile.external_load.started_at) - startedAtWall;
+      writer.append({ kind: 'stage', t: startT, index: 0, name: 'external-load', from: 0, to: 1, durationMs: 0 });
     }
     if (!signal.aborted) {
       writer.append({ kind: 'phase', t: t(), phase: 'observe' });

@@ -9,6 +9,7 @@ export function buildTimeline(records: Iterable<TimelineRecord>, skippedLines = 
     phases: [],
     load: [],
     loadByRequest: new Map(),
+    loadByTag: new Map(),
     samples: [],
     events: [],
     gaps: [],
@@ -25,9 +26,11 @@ export function buildTimeline(records: Iterable<TimelineRecord>, skippedLines = 
       case 'load':
         if (r.request === '*') tl.load.push(r);
         else {
-          const list = tl.loadByRequest.get(r.request) ?? [];
+          // Tag breakdowns (`group=api`) are not request names: keep them apart.
+          const map = r.tag === undefined ? tl.loadByRequest : tl.loadByTag;
+          const list = map.get(r.request) ?? [];
           list.push(r);
-          tl.loadByRequest.set(r.request, list);
+          map.set(r.request, list);
         }
         break;
       case 'sample': tl.samples.push(r); break;
@@ -43,6 +46,6 @@ export function buildTimeline(records: Iterable<TimelineRecord>, skippedLines = 
   tl.samples.sort(byT);
   tl.events.sort(byT);
   tl.load.sort(byT);
-  for (const list of tl.loadByRequest.values()) list.sort(byT);
+  for (const list of [...tl.loadByRequest.values(), ...tl.loadByTag.values()]) list.sort(byT);
   return { header, ...tl };
 }

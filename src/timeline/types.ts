@@ -185,6 +185,8 @@ export interface Timeline {
   load: LoadRecord[];
   /** Per-request windows keyed by request name. */
   loadByRequest: Map<string, LoadRecord[]>;
+  /** Per-tag windows keyed by `tag=value` (requests that carry that tag). */
+  loadByTag: Map<string, LoadRecord[]>;
   samples: SampleRecord[];
   events: EventRecord[];
   gaps: GapRecord[];

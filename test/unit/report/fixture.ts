@@ -30,6 +30,7 @@ export function fixtureResult(over: Partial<AnalysisResult> = {}): AnalysisResul
     durationMs: 750_000,
     endStatus: 'completed',
     load: slice({ toT: 600_000, requests: 30_000, completed: 30_000, ok: 29_700, errors: { http4xx: 60, http5xx: 240, timeout: 0, connection: 0, other: 0 }, throughput: 50 }),
+    loadByTag: {},
     loadByRequest: {
       search: slice({ requests: 10_000, completed: 10_000, ok: 9_700, errors: { http4xx: 60, http5xx: 240, timeout: 0, connection: 0, other: 0 }, errorRate: 0.03, latencyExact: false }),
       home: slice({ requests: 20_000, completed: 20_000, ok: 20_000, errors: { http4xx: 0, http5xx: 0, timeout: 0, connection: 0, other: 0 }, errorRate: 0 }),

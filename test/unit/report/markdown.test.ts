@@ -44,9 +44,9 @@ describe('report.md', () => {
   it('per-request table, sorted, with the whole run last', () => {
     const t = tableUnder(md(), 'Requests');
     expect(t.slice(2)).toEqual([
-      '| home | 20000 | 20000 | 0 | 0% | 1 | 0 | 16.7/s | ? | 60ms | 210ms | 480ms | 1.2s |',
-      '| search | 10000 | 9700 | 300 | 3% | 1 | 0 | 16.7/s | 30.1/s | 60ms | 210ms | 480ms | 1.2s |',
-      '| **all** | 30000 | 29700 | 300 | 1% | 1 | 0 | 50/s | 98.5/s | 60ms | 210ms | 480ms | 1.2s |',
+      '| home | 20000 | 20000 | 0 | 0 | 0% | 1 | 0 | 16.7/s | ? | 60ms | 210ms | 480ms | 1.2s |',
+      '| search | 10000 | 9700 | 300 | 0 | 3% | 1 | 0 | 16.7/s | 30.1/s | 60ms | 210ms | 480ms | 1.2s |',
+      '| **all** | 30000 | 29700 | 300 | 0 | 1% | 1 | 0 | 50/s | 98.5/s | 60ms | 210ms | 480ms | 1.2s |',
     ]);
     expect(md()).toContain('their percentiles are upper bounds');
   });
