@@ -106,10 +106,13 @@ describe('cloud-run provider against the fake APIs', () => {
   }, 30_000);
 
   test('a minute whose idle count arrives later is emitted again with the corrected total', async () => {
-    fake = await startCloudRunFake({ idleExtraDelayMs: 80_000 }); // idle points 4 s (real) later than active ones
+    // Idle points 4 s (real) later than active ones. Three warm instances and a light, steady load
+    // keep one instance active and two idle in every minute, however busy this machine is, so
+    // every minute has an idle count to correct.
+    fake = await startCloudRunFake({ idleExtraDelayMs: 80_000, scaling: { minInstances: 3 } });
     provider = cloudRun({ ...fake.settings, metric_delay: '10s' });
     const got = { samples: [] as PlatformSample[], events: [] as PlatformEvent[] };
-    const load = driveLoad(fake.app.url, 60, 3000);
+    const load = driveLoad(fake.app.url, 5, 9000);
     await readFor(provider, 13_000, got, 400);
     await load;
     const inst = got.samples.filter((s) => s.source === 'cloud-monitoring:instance_count');
