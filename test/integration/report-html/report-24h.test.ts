@@ -1,4 +1,7 @@
-/** A 24-hour run (86,400 one-second windows) must still give every report quickly. */
+/**
+ * A 24-hour run (86,400 one-second windows) still gives every report, and a small HTML file.
+ * How long that takes is measured by bench/report-24h.ts, never asserted here.
+ */
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../../src/analysis/index.js';
 import { renderSummaryChartSvg } from '../../../src/report/chart-image.js';
@@ -9,14 +12,11 @@ import { buildTimeline } from '../../../src/timeline/build.js';
 import { dayLongOptions, syntheticRecords } from '../../fixtures/timelines/synthetic.js';
 
 describe('24-hour timeline', () => {
-  it('renders the HTML report in under 5 s and keeps it small', () => {
+  it('renders every report and keeps the HTML small', () => {
     const timeline = buildTimeline(syntheticRecords(dayLongOptions()));
     expect(timeline.load).toHaveLength(86_400 - 1800);
     const result = analyze(timeline);
-    const started = performance.now();
     const html = renderHtmlReport(timeline, result);
-    const elapsedMs = performance.now() - started;
-    expect(elapsedMs).toBeLessThan(5000);
     expect(html.length).toBeLessThan(3_000_000);
     expect(html.match(/<figure class="chart"/g)).toHaveLength(5);
     expect(html.match(/<g data-span=/g)!.length).toBe(result.scaleUps.length + result.scaleDowns.length);
