@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { RunError, ScaleproofError, ExitCode } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { TlsOptions } from '../load/http-client.js';
-import { buildPlan, vusAt } from '../load/plan.js';
+import { buildPlan, levelAt, vusAt } from '../load/plan.js';
 import type { LoadEngine, LoadEngineOptions, LoadRunResult } from '../load/types.js';
 import { WindowMerger } from '../load/window-parts.js';
 import { recordKeys } from '../load/window-recorder.js';
@@ -29,7 +29,8 @@ import { podProblem } from './pod-status.js';
 import { PROTOCOL, START_KEY, STOP_KEY, type AgentConfig, type AgentLine } from './protocol.js';
 import { DEFAULT_AGENT_IMAGE_REPO, type DistributedSpec } from './settings.js';
 import { ShareMerger } from './share-merger.js';
-import { StageClock, summarize } from './stage-clock.js';
+import { StageAnnouncer } from '../load/stage-announcer.js';
+import { summarize } from './summarize.js';
 
 export interface DistributedDeps {
   spec: DistributedSpec;
@@ -68,7 +69,7 @@ async function runDistributed(opts: LoadEngineOptions, deps: DistributedDeps): P
   const budgetMs = spec.ready_timeout + spec.start_lead + load.warmup + plan.durationMs + drainMs;
 
   let shares: ShareMerger | null = null;
-  let stages: StageClock | null = null;
+  let stages: StageAnnouncer | null = null;
   let wake: () => void = () => {};
   const tracker = new AgentTracker(
     kube,
@@ -133,7 +134,7 @@ async function runDistributed(opts: LoadEngineOptions, deps: DistributedDeps): P
       emit: opts.onWindows,
     });
     shares = new ShareMerger(merger, n, keys.names.length);
-    stages = new StageClock(plan, originMono - opts.runStartMono, opts.onStage);
+    stages = new StageAnnouncer(plan, originMono - opts.runStartMono, opts.onStage, originMono);
     await kube.patchConfigMapData(name, { [START_KEY]: String(startAtWall) });
     const ticker = setInterval(() => stages?.upTo(clock.now() - originMono), 10);
     try {
@@ -154,7 +155,7 @@ async function runDistributed(opts: LoadEngineOptions, deps: DistributedDeps): P
     }
     const endMono = Math.max(clock.now() - 1, ...tracker.agents.map((a) => (a.done ? monoAt(a.done.endWall, clock.wallNow(), clock.now()) : -Infinity)));
     stages.upTo(endMono - originMono);
-    stages.end(endMono - opts.runStartMono, plan);
+    stages.end(endMono - opts.runStartMono, levelAt(plan, endMono - stages.originMono));
     merger.close(clock.now());
     return summarize(plan, tracker.agents, shares.tallies, stages.originT, endMono - opts.runStartMono);
   } finally {

@@ -5,7 +5,7 @@
  * agents' windows still close on time, and its share is simply missing from the counts.
  * Parts replayed after a log reconnect (index already seen) are dropped, so nothing counts twice.
  */
-import type { WindowMerger, WindowPart, CountersPart } from '../load/window-parts.js';
+import { newCounters, type WindowMerger, type WindowPart } from '../load/window-parts.js';
 
 export interface AgentTally {
   planned: number;
@@ -15,20 +15,8 @@ export interface AgentTally {
   lastWindow: number;
 }
 
-const emptyCounters = (): CountersPart => ({
-  planned: 0,
-  sent: 0,
-  completed: 0,
-  ok: 0,
-  dropped: 0,
-  throttled: 0,
-  checkFailures: 0,
-  errors: { http4xx: 0, http5xx: 0, timeout: 0, connection: 0, other: 0 },
-  latency: null,
-});
-
 export function emptyPart(index: number, keyCount: number, final = false): WindowPart {
-  return { index, all: emptyCounters(), keys: new Array<null>(keyCount).fill(null), lag: null, send: null, inFlightAll: 0, inFlight: new Array<number>(keyCount).fill(0), final };
+  return { index, all: newCounters(), keys: new Array<null>(keyCount).fill(null), lag: null, send: null, inFlightAll: 0, inFlight: new Array<number>(keyCount).fill(0), final };
 }
 
 export class ShareMerger {

@@ -25,13 +25,13 @@ import { buildPlan, levelAt, vusAt, type LoadPlan } from './plan.js';
 import { prepareRequests } from './request-options.js';
 import { runSetup } from './scenario/setup.js';
 import { Shard, type ShardResult, type ShardSpec } from './shard.js';
+import { StageAnnouncer } from './stage-announcer.js';
 import type { LoadEngine, LoadEngineOptions, LoadRunResult, StageResult } from './types.js';
 import { WindowMerger } from './window-parts.js';
 import { recordKeys } from './window-recorder.js';
 import { runInWorkers } from './worker-pool.js';
 
-/** Name of the stage record written when the load stops (the analysis looks for it). */
-export const LOAD_END_MARKER = 'load-end';
+export { LOAD_END_MARKER } from './stage-announcer.js';
 const CLOSE_TIMEOUT_MS = 1000;
 
 /** Worker threads for a load: `load.workers`, else cores − 1, at least 1. */
@@ -181,33 +181,6 @@ function summary(result: ShardResult, plan: LoadPlan, originT: number, opts: Loa
 }
 
 /** Writes each stage record once, when the scheduler first reaches the stage's start. */
-class StageAnnouncer {
-  readonly #plan: LoadPlan;
-  readonly originT: number;
-  readonly originMono: number;
-  readonly #onStage: (s: StageRecord) => void;
-  #next = 0;
-
-  constructor(plan: LoadPlan, originT: number, onStage: (s: StageRecord) => void, originMono = 0) {
-    this.#plan = plan;
-    this.originT = originT;
-    this.originMono = originMono;
-    this.#onStage = onStage;
-  }
-
-  upTo(elapsedMs: number): void {
-    const stages = this.#plan.stages;
-    while (this.#next < stages.length && stages[this.#next].startMs <= elapsedMs) {
-      const s = stages[this.#next++];
-      this.#onStage({ kind: 'stage', t: this.originT + s.startMs, index: s.index, ...(s.name === undefined ? {} : { name: s.name }), from: s.from, to: s.to, durationMs: s.durationMs });
-    }
-  }
-
-  /** The `load-end` marker: the level drops from `level` to 0 at `t`. */
-  end(t: number, level: number): void {
-    this.#onStage({ kind: 'stage', t, index: this.#plan.stages.length, name: LOAD_END_MARKER, from: level, to: 0, durationMs: 0 });
-  }
-}
 
 /**
  * Notes a run writes after the load (NoteRecord messages): one warning per stage whose achieved

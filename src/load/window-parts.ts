@@ -56,7 +56,8 @@ export interface WindowPart {
   final: boolean;
 }
 
-const newCounters = (): CountersPart => ({
+/** Zeroed counters for one window part. */
+export const newCounters = (): CountersPart => ({
   planned: 0,
   sent: 0,
   completed: 0,

@@ -1,41 +1,11 @@
 /**
- * The coordinator's side of a distributed load that the in-process engine does for itself:
- * stage records at each stage's start (on the coordinator's clock, from the common origin),
- * the `load-end` marker, and the LoadRunResult summed over the agents. An agent that was lost
+ * The LoadRunResult of a distributed load, summed over the agents. An agent that was lost
  * counts with what its window parts showed up to then (no per-stage breakdown).
  */
-import { LOAD_END_MARKER } from '../load/engine.js';
-import { levelAt, type LoadPlan } from '../load/plan.js';
+import type { LoadPlan } from '../load/plan.js';
 import type { LoadRunResult, StageResult } from '../load/types.js';
-import type { StageRecord } from '../timeline/types.js';
 import type { AgentResult } from './protocol.js';
 import type { AgentTally } from './share-merger.js';
-
-export class StageClock {
-  readonly originT: number;
-  readonly #plan: LoadPlan;
-  readonly #onStage: (s: StageRecord) => void;
-  #next = 0;
-
-  constructor(plan: LoadPlan, originT: number, onStage: (s: StageRecord) => void) {
-    this.#plan = plan;
-    this.originT = originT;
-    this.#onStage = onStage;
-  }
-
-  /** Writes every stage whose start is at or before `sinceOriginMs`. */
-  upTo(sinceOriginMs: number): void {
-    const stages = this.#plan.stages;
-    while (this.#next < stages.length && stages[this.#next].startMs <= sinceOriginMs) {
-      const s = stages[this.#next++];
-      this.#onStage({ kind: 'stage', t: this.originT + s.startMs, index: s.index, ...(s.name === undefined ? {} : { name: s.name }), from: s.from, to: s.to, durationMs: s.durationMs });
-    }
-  }
-
-  end(t: number, plan: LoadPlan): void {
-    this.#onStage({ kind: 'stage', t, index: plan.stages.length, name: LOAD_END_MARKER, from: levelAt(plan, t - this.originT), to: 0, durationMs: 0 });
-  }
-}
 
 export function summarize(plan: LoadPlan, agents: ReadonlyArray<{ done: AgentResult | null; lost: string | null }>, tallies: readonly AgentTally[], originT: number, endT: number): LoadRunResult {
   let planned = 0;
