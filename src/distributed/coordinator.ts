@@ -16,9 +16,8 @@ import { readFileSync } from 'node:fs';
 import { RunError, ScaleproofError, ExitCode } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { TlsOptions } from '../load/http-client.js';
-import { buildPlan, levelAt, vusAt } from '../load/plan.js';
+import { buildPlan, levelAt } from '../load/plan.js';
 import type { LoadEngine, LoadEngineOptions, LoadRunResult } from '../load/types.js';
-import { WindowMerger } from '../load/window-parts.js';
 import { recordKeys } from '../load/window-recorder.js';
 import type { LoadRecord, NoteRecord } from '../timeline/types.js';
 import { AgentTracker, describeAgent, type AgentState } from './agent-tracker.js';
@@ -29,6 +28,7 @@ import { podProblem } from './pod-status.js';
 import { PROTOCOL, START_KEY, STOP_KEY, type AgentConfig, type AgentLine } from './protocol.js';
 import { DEFAULT_AGENT_IMAGE_REPO, type DistributedSpec } from './settings.js';
 import { ShareMerger } from './share-merger.js';
+import { loadMerger } from '../load/load-merger.js';
 import { StageAnnouncer } from '../load/stage-announcer.js';
 import { summarize } from './summarize.js';
 
@@ -123,16 +123,7 @@ async function runDistributed(opts: LoadEngineOptions, deps: DistributedDeps): P
     // 2. One start instant for all, a little in the future; agents start their warm-up before it.
     const startAtWall = clock.wallNow() + spec.start_lead + load.warmup;
     const originMono = monoAt(startAtWall, clock.wallNow(), clock.now());
-    const merger = new WindowMerger({
-      shards: n,
-      runStartMono: opts.runStartMono,
-      originMono,
-      windowMs: load.window,
-      keyNames: keys.names,
-      keyTags: keys.tags,
-      ...(load.model === 'open' ? {} : { plannedLevel: (t: number) => (t >= plan.durationMs ? 0 : vusAt(plan, t)) }),
-      emit: opts.onWindows,
-    });
+    const merger = loadMerger({ load, plan, keys, shards: n, runStartMono: opts.runStartMono, originMono, emit: opts.onWindows });
     shares = new ShareMerger(merger, n, keys.names.length);
     stages = new StageAnnouncer(plan, originMono - opts.runStartMono, opts.onStage, originMono);
     await kube.patchConfigMapData(name, { [START_KEY]: String(startAtWall) });

@@ -18,16 +18,16 @@ import os from 'node:os';
 import { systemClock, type Clock } from '../clock.js';
 import { ExitCode, ScaleproofError } from '../errors.js';
 import type { LoadSpec } from '../profile/schema.js';
-import type { StageRecord } from '../timeline/types.js';
 import type { TlsOptions } from './http-client.js';
 import type { StageCounts } from './model-context.js';
-import { buildPlan, levelAt, vusAt, type LoadPlan } from './plan.js';
+import { buildPlan, levelAt, type LoadPlan } from './plan.js';
 import { prepareRequests } from './request-options.js';
 import { runSetup } from './scenario/setup.js';
 import { Shard, type ShardResult, type ShardSpec } from './shard.js';
+import { loadMerger } from './load-merger.js';
 import { StageAnnouncer } from './stage-announcer.js';
 import type { LoadEngine, LoadEngineOptions, LoadRunResult, StageResult } from './types.js';
-import { WindowMerger } from './window-parts.js';
+import type { WindowMerger } from './window-parts.js';
 import { recordKeys } from './window-recorder.js';
 import { runInWorkers } from './worker-pool.js';
 
@@ -66,16 +66,7 @@ export const runLoad: LoadEngine = async (opts) => {
     // Set once the origin is known (after the pre-open), by `begin`.
     const live: { merger: WindowMerger | null; stages: StageAnnouncer | null } = { merger: null, stages: null };
     const begin = (originMono: number): WindowMerger => {
-      const merger = new WindowMerger({
-        shards,
-        runStartMono: opts.runStartMono,
-        originMono,
-        windowMs: load.window,
-        keyNames: keys.names,
-        keyTags: keys.tags,
-        ...(load.model === 'open' ? {} : { plannedLevel: (t: number) => (t >= plan.durationMs ? 0 : vusAt(plan, t)) }),
-        emit: opts.onWindows,
-      });
+      const merger = loadMerger({ load, plan, keys, shards, runStartMono: opts.runStartMono, originMono, emit: opts.onWindows });
       live.merger = merger;
       live.stages = new StageAnnouncer(plan, originMono - opts.runStartMono, opts.onStage, originMono);
       return merger;
