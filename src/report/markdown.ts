@@ -13,7 +13,6 @@ import {
   levelText,
   marginText,
   pctValueText,
-  percentText,
   rateText,
   sliceErrorRate,
   sliceLatency,
