@@ -45,12 +45,15 @@ const CONNECTION_CODES = new Set([
   'EAI_AGAIN',
 ]);
 
-/** A transport failure: deadlines are `timeout`, socket and connect failures `connection`. */
+/** TLS handshake and certificate failures: the connection could not be set up, so `connection`. */
+const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|EPROTO$|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_(GET|VERIFY)_)/;
+
+/** A transport failure: deadlines are `timeout`, socket, connect and TLS failures `connection`. */
 export function classifyError(err: unknown): ErrorClass {
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string') {
     if (TIMEOUT_CODES.has(code)) return 'timeout';
-    if (CONNECTION_CODES.has(code)) return 'connection';
+    if (CONNECTION_CODES.has(code) || TLS_CODE.test(code)) return 'connection';
   }
   const cause = (err as { cause?: unknown } | null)?.cause;
   return cause !== undefined && cause !== err ? classifyError(cause) : 'other';

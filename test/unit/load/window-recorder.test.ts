@@ -141,3 +141,12 @@ describe('WindowRecorder', () => {
     expect(rec.inFlight()).toBe(0);
   });
 });
+
+describe('classifyError', () => {
+  it('puts TLS handshake and certificate failures with connection failures', () => {
+    for (const code of ['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_TLS_CERT_ALTNAME_INVALID', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'CERT_HAS_EXPIRED', 'EPROTO']) {
+      expect(classifyError(Object.assign(new Error(code), { code })), code).toBe('connection');
+    }
+    expect(classifyError(Object.assign(new Error('x'), { code: 'ERR_SOMETHING_ELSE' }))).toBe('other');
+  });
+});
