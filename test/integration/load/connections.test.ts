@@ -3,27 +3,15 @@
  * every connection carries an even share, and rotation keeps opening new ones so replicas added
  * during a run get traffic. Loopback only, ≤ 2 s and ≤ 400 req/s per test.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../../src/clock.js';
-import { runLoad } from '../../../src/load/engine.js';
-import { loadSchema, type LoadSpec } from '../../../src/profile/schema.js';
-import type { LoadRecord } from '../../../src/timeline/types.js';
-import { startTargetServer, type TargetServer, type TargetServerOptions } from '../../support/target-server.js';
+import { describe, expect, it } from 'vitest';
+import type { LoadSpec } from '../../../src/profile/schema.js';
+import { loadSpec, runOnce, useTargetServer } from '../../support/load-harness.js';
 
-let server: TargetServer | null = null;
-afterEach(async () => {
-  await server?.close();
-  server = null;
-});
-async function target(options: TargetServerOptions = {}): Promise<TargetServer> {
-  server = await startTargetServer(options);
-  return server;
-}
-const spec = (raw: Record<string, unknown>): LoadSpec => loadSchema.parse({ workers: 1, ...raw });
+const target = useTargetServer();
+const spec = loadSpec;
 
 async function run(load: LoadSpec, baseUrl: string) {
-  const records: LoadRecord[] = [];
-  const result = await runLoad({ load, baseUrl, clock: systemClock, runStartMono: systemClock.now(), signal: new AbortController().signal, drainMs: 2000, onStage: () => {}, onWindows: (b) => records.push(...b) });
+  const { result, records } = await runOnce(load, baseUrl);
   return { result, records };
 }
 

@@ -4,49 +4,20 @@
  * a few hundred req/s (the closed-model comparison a few thousand), all to 127.0.0.1.
  */
 import { build, decodeFromCompressedBase64 } from 'hdr-histogram-js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/clock.js';
-import { runLoad } from '../../../src/load/engine.js';
-import { loadSchema, type LoadSpec } from '../../../src/profile/schema.js';
+import type { LoadSpec } from '../../../src/profile/schema.js';
 import type { LoadRecord, StageRecord } from '../../../src/timeline/types.js';
-import { startTargetServer, type TargetServer, type TargetServerOptions } from '../../support/target-server.js';
+import { loadSpec, runOnce, useTargetServer } from '../../support/load-harness.js';
 
-let server: TargetServer | null = null;
-afterEach(async () => {
-  await server?.close();
-  server = null;
-});
-
-async function target(options: TargetServerOptions = {}): Promise<TargetServer> {
-  server = await startTargetServer(options);
-  return server;
-}
-
-// One shard in this thread, whatever the machine's cores (the worker path has its own test).
-const spec = (raw: Record<string, unknown>): LoadSpec => loadSchema.parse({ workers: 1, ...raw });
+const target = useTargetServer();
+const spec = loadSpec;
 
 async function run(load: LoadSpec, baseUrl: string, opts: { abortAfterMs?: number; drainMs?: number } = {}) {
-  const records: LoadRecord[] = [];
-  const stages: StageRecord[] = [];
-  const controller = new AbortController();
-  let abortedAt = 0;
-  const timer = opts.abortAfterMs === undefined ? null : setTimeout(() => ((abortedAt = systemClock.now()), controller.abort()), opts.abortAfterMs);
-  const runStartMono = systemClock.now();
-  const result = await runLoad({
-    load,
-    baseUrl,
-    clock: systemClock,
-    runStartMono,
-    signal: controller.signal,
-    drainMs: opts.drainMs ?? 2000,
-    onStage: (s) => stages.push(s),
-    onWindows: (batch) => records.push(...batch),
-  });
-  const resolvedAt = systemClock.now();
-  if (timer) clearTimeout(timer);
-  const all = records.filter((r) => r.request === '*');
-  const sum = (rs: LoadRecord[], key: 'planned' | 'sent' | 'completed' | 'ok' | 'dropped' | 'throttled') => rs.reduce((n, r) => n + r[key], 0);
-  return { result, records, stages, all, sum, abortedAt, resolvedAt, runStartMono };
+  const r = await runOnce(load, baseUrl, opts);
+  const all = r.records.filter((x) => x.request === '*');
+  const sum = (rs: LoadRecord[], key: 'planned' | 'sent' | 'completed' | 'ok' | 'dropped' | 'throttled') => rs.reduce((n, x) => n + x[key], 0);
+  return { ...r, all, sum };
 }
 
 /** Merges the windows' hdr as the analysis does; percentiles in ms. */
@@ -176,7 +147,6 @@ describe('abort and failures', () => {
     const s = await target();
     const url = s.url;
     await s.close();
-    server = null;
     const r = await run(spec({ stages: [{ duration: '500ms', rate: 40 }], start: 40, connections: 2 }), url);
     expect(r.result.sent).toBe(20);
     expect(r.all.reduce((n, w) => n + w.errors.connection, 0)).toBe(20);

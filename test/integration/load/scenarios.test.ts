@@ -8,29 +8,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/clock.js';
-import { runLoad } from '../../../src/load/engine.js';
-import { loadSchema, type LoadSpec } from '../../../src/profile/schema.js';
-import type { LoadRecord } from '../../../src/timeline/types.js';
-import { startTargetServer, type TargetServer, type TargetServerOptions } from '../../support/target-server.js';
+import type { LoadSpec } from '../../../src/profile/schema.js';
+import { loadSpec, runOnce, useTargetServer } from '../../support/load-harness.js';
 
 const TOKEN = 'tok-9f8e7d6c5b4a';
-let server: TargetServer | null = null;
+const target = useTargetServer();
+const spec = loadSpec;
 let tmp: string | null = null;
-afterEach(async () => {
-  await server?.close();
-  server = null;
+afterEach(() => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   tmp = null;
 });
-async function target(options: TargetServerOptions): Promise<TargetServer> {
-  server = await startTargetServer(options);
-  return server;
-}
-const spec = (raw: Record<string, unknown>): LoadSpec => loadSchema.parse({ workers: 1, ...raw });
 
 async function run(load: LoadSpec, baseUrl: string, env: Record<string, string> = {}) {
-  const records: LoadRecord[] = [];
-  const result = await runLoad({ load, baseUrl, env, clock: systemClock, runStartMono: systemClock.now(), signal: new AbortController().signal, drainMs: 2000, onStage: () => {}, onWindows: (b) => records.push(...b) });
+  const { result, records } = await runOnce(load, baseUrl, { env });
   const total = (name: string, k: 'sent' | 'ok' | 'checkFailures' | 'completed') => records.filter((r) => r.request === name).reduce((n, r) => n + (r[k] ?? 0), 0);
   return { result, records, total };
 }
