@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectSeenWithinOnePoll } from '../support/agreement.js';
-import { runCli } from '../support/cli.js';
+import { readRunFolder, runCli } from '../support/cli.js';
 
 const POLL_MS = 250;
 
@@ -62,15 +62,9 @@ beforeAll(async () => {
   exitCode = res.code;
   stdout = res.stdout;
   if (res.code !== 0) console.error(res.stderr, res.stdout);
-  const runs = fs.readdirSync(path.join(dir, 'runs'));
-  runDir = path.join(dir, 'runs', runs[0]!);
-  report = JSON.parse(fs.readFileSync(path.join(runDir, 'report.json'), 'utf8')) as Report;
-  events = fs
-    .readFileSync(path.join(runDir, 'timeline.ndjson'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Ev)
-    .filter((r) => r.kind === 'event');
+  const run = readRunFolder<Report, Ev>(path.join(dir, 'runs'));
+  ({ runDir, report } = run);
+  events = run.records.filter((r) => r.kind === 'event');
 }, 100_000);
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -4,6 +4,7 @@
  * (what .ci/run does under Node 24).
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -47,4 +48,14 @@ export function runCli(
     });
   });
   return Object.assign(promise, { child });
+}
+
+/** The one run folder a test's CLI run wrote under `runsDir`: its report.json and timeline records. */
+export function readRunFolder<R = unknown, T = Record<string, unknown>>(runsDir: string): { runDir: string; report: R; records: T[] } {
+  const runs = fs.readdirSync(runsDir);
+  if (runs.length !== 1) throw new Error(`expected one run folder in ${runsDir}, found ${runs.length}`);
+  const runDir = path.join(runsDir, runs[0]!);
+  const report = JSON.parse(fs.readFileSync(path.join(runDir, 'report.json'), 'utf8')) as R;
+  const records = fs.readFileSync(path.join(runDir, 'timeline.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as T);
+  return { runDir, report, records };
 }

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeEcs } from '../../fakes/ecs/fake-ecs.js';
-import { runCli, type CliResult } from '../../support/cli.js';
+import { readRunFolder, runCli, type CliResult } from '../../support/cli.js';
 import { expectSeenWithinOnePoll } from '../../support/agreement.js';
 
 const POLL_MS = 250;
@@ -83,9 +83,9 @@ targets:
     },
   });
   if (res.code !== 0) console.error(res.stderr, res.stdout);
-  const runDir = path.join(dir, 'runs', fs.readdirSync(path.join(dir, 'runs'))[0]!);
-  report = JSON.parse(fs.readFileSync(path.join(runDir, 'report.json'), 'utf8')) as Report;
-  const lines = fs.readFileSync(path.join(runDir, 'timeline.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const run = readRunFolder<Report>(path.join(dir, 'runs'));
+  report = run.report;
+  const lines = run.records;
   startedAtWall = (lines.find((l) => l.kind === 'header') as { startedAtWall: number }).startedAtWall;
   records = lines as typeof records;
 }, 40_000);
