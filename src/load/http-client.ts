@@ -9,8 +9,8 @@
  *   - by age: the first request after `maxAgeMs` on a socket goes with `reset: true` (same effect).
  *
  * A closed connection reopens on its next request. `clientTtl` is not used: it hangs requests on
- * 7.30.2 (undici#5144). Connections are pre-opened before the load by `preOpen`, a few at a time,
- * so opening them is not a burst of its own (a burst on one replica can trigger a scale-up).
+ * 7.30.2 (undici#5144). Connections are pre-opened before the load by `preOpen`, a few at a time
+ * and without any request (see spare-sockets.ts), so opening them cannot trigger a scale-up.
  *
  * Each request has a deadline of its own (checked by a sweep every 10 ms), so a request stuck
  * in a queue or on a dead socket still completes as `timeout` on time. Bodies are discarded unless a
@@ -20,6 +20,7 @@ import { Client, type Dispatcher } from 'undici';
 import type { Clock } from '../clock.js';
 import { classifyError, classifyStatus, type Outcome } from './outcome.js';
 import type { PreparedRequest } from './request-options.js';
+import { SpareSockets } from './spare-sockets.js';
 
 export interface TlsOptions {
   /** PEM of a CA to trust. */
@@ -75,6 +76,7 @@ export class HttpClient implements Sender {
   readonly #maxAgeMs: number;
   readonly #resetEach: boolean;
   readonly #live = new Set<RequestHandler>();
+  readonly #spares: SpareSockets;
   #sweeper: NodeJS.Timeout | null = null;
   #cursor = 0;
   #inFlight = 0;
@@ -86,18 +88,23 @@ export class HttpClient implements Sender {
     this.#maxAgeMs = options.maxAgeMs ?? 0;
     this.#resetEach = options.maxRequests === 1;
     const tls = options.tls ?? {};
-    this.#conns = Array.from({ length: Math.max(1, options.connections) }, () => {
+    this.#spares = new SpareSockets({
+      origin: options.origin,
+      clock: options.clock,
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      http2: options.http2 ?? false,
+      ...(tls.ca ? { ca: tls.ca } : {}),
+      ...(tls.servername ? { servername: tls.servername } : {}),
+      rejectUnauthorized: !tls.insecure,
+    });
+    this.#conns = Array.from({ length: Math.max(1, options.connections) }, (_, slot) => {
       const client = new Client(options.origin, {
         pipelining: this.#pipelining,
-        connectTimeout: options.connectTimeoutMs ?? 10_000,
         // undici closes after request maxRequestsPerClient + 1 of a socket; 1 request per socket is `reset` on each.
         ...(options.maxRequests && options.maxRequests > 1 ? { maxRequestsPerClient: options.maxRequests - 1 } : {}),
         allowH2: options.http2 ?? false,
-        connect: {
-          ...(tls.ca ? { ca: tls.ca } : {}),
-          ...(tls.servername ? { servername: tls.servername } : {}),
-          rejectUnauthorized: !tls.insecure,
-        },
+        // TLS settings and the connect timeout live in the connector, which also hands over the pre-opened socket.
+        connect: this.#spares.connectorFor(slot),
       });
       const conn: Connection = { client, inFlight: 0, openedAt: null, rotating: false };
       client.on('connect', () => {
@@ -132,17 +139,13 @@ export class HttpClient implements Sender {
   }
 
   /**
-   * Opens every connection before the load with one unrecorded GET of `req`'s path each, at most
-   * `concurrency` at a time. Resolves when all completed (any status), at `timeoutMs`, or on abort.
+   * Opens every connection before the load (TCP and TLS handshakes only, no request), at most
+   * `concurrency` at a time. Resolves when all are open or failed, at `timeoutMs`, or on abort.
    */
-  async preOpen(req: PreparedRequest, concurrency: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
-    const warm: PreparedRequest = { ...req, timeoutMs, render: null, check: null, readBody: false, dispatch: { ...req.dispatch, method: 'GET', body: null } };
+  async preOpen(concurrency: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
     let next = 0;
     const lane = async (): Promise<void> => {
-      while (next < this.#conns.length && !signal.aborted) {
-        const conn = this.#conns[next++];
-        await new Promise<void>((resolve) => this.#sendOn(conn, warm, () => resolve(), 0));
-      }
+      while (next < this.#conns.length && !signal.aborted) await this.#spares.open(next++);
     };
     const lanes = Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, this.#conns.length)) }, lane));
     // One bound for the whole pre-open: a slow target must not hold the run for conns/concurrency timeouts.
@@ -154,6 +157,11 @@ export class HttpClient implements Sender {
     next = this.#conns.length; // stop the lanes that are still going
   }
 
+  /** Connections opened before the load and not yet used by a request. */
+  get preOpened(): number {
+    return this.#spares.count;
+  }
+
   /**
    * Graceful close within `timeoutMs`, then destroy: a wedged request must not hang the run.
    * Requests still in flight (the drain gave up on them) are cut at once.
@@ -161,6 +169,7 @@ export class HttpClient implements Sender {
   async close(timeoutMs: number): Promise<void> {
     if (this.#sweeper) clearInterval(this.#sweeper);
     this.#sweeper = null;
+    this.#spares.destroy();
     const destroyAll = () => Promise.all(this.#conns.map((c) => c.client.destroy().catch(() => {})));
     if (this.#inFlight > 0) return void (await destroyAll());
     const timer = new AbortController();

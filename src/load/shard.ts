@@ -86,8 +86,7 @@ export class Shard {
   /** Opens this shard's connections, `concurrency` at a time (open model; the closed model's users open their own). */
   async preOpen(concurrency: number, signal: AbortSignal): Promise<void> {
     if (this.#spec.load.model !== 'open' || signal.aborted) return;
-    const warm = this.requests.find((r) => r.weight > 0) ?? this.requests[0];
-    await this.#client.preOpen(warm, concurrency, Math.min(PREOPEN_LIMIT_MS, warm.timeoutMs), signal);
+    await this.#client.preOpen(concurrency, Math.min(PREOPEN_LIMIT_MS, this.#spec.load.connect_timeout), signal);
   }
 
   async run(opts: ShardRunOptions): Promise<ShardResult> {

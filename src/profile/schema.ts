@@ -99,7 +99,7 @@ export const loadSchema = z
     window: duration('Width of each timeline load window.').default(1000),
     workers: positiveInt('Load generator threads (worker_threads). Default: CPU cores - 1, at least 1; 1 runs in the main thread.').optional(),
     warmup: duration('Sent at the starting level before the plan starts, kept out of the results (JIT, connections, caches).').default(0),
-    preopen_concurrency: positiveInt('Connections opened at most this many at a time before the load, so opening them is no burst of its own.').default(4),
+    preopen_concurrency: positiveInt('Connections opened (handshakes only, no request) at most this many at a time before the load.').default(4),
     rotate: z
       .strictObject({
         max_requests: nonNegativeInt('Close a connection after this many requests (0: never).').default(1000),

@@ -47,6 +47,9 @@ export interface TargetServer {
   readonly byPath: ReadonlyMap<string, number>;
   /** Requests per client connection (`remotePort`), in connection order. */
   readonly byConnection: ReadonlyMap<number, number>;
+  /** TCP connections accepted, and how many had been accepted when the first request arrived. */
+  readonly accepted: number;
+  readonly acceptedAtFirstRequest: number;
   /** Most requests ever being handled at once, and the count now. */
   readonly peakConcurrent: number;
   readonly concurrent: number;
@@ -61,6 +64,8 @@ export async function startTargetServer(options: TargetServerOptions = {}): Prom
   const turns = new Map<string, number>();
   const timers = new Set<NodeJS.Timeout>();
   let total = 0;
+  let accepted = 0;
+  let acceptedAtFirstRequest = 0;
   let concurrent = 0;
   let peakConcurrent = 0;
   const kept: KeptRequest[] = [];
@@ -83,7 +88,7 @@ export async function startTargetServer(options: TargetServerOptions = {}): Prom
 
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    total++;
+    if (++total === 1) acceptedAtFirstRequest = accepted;
     byPath.set(path, (byPath.get(path) ?? 0) + 1);
     const port = req.socket.remotePort ?? 0;
     byConnection.set(port, (byConnection.get(port) ?? 0) + 1);
@@ -118,6 +123,7 @@ export async function startTargetServer(options: TargetServerOptions = {}): Prom
     later(b.delayMs ?? 0, answer);
   });
   server.keepAliveTimeout = 30_000;
+  server.on('connection', () => accepted++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
 
@@ -129,6 +135,12 @@ export async function startTargetServer(options: TargetServerOptions = {}): Prom
     },
     byPath,
     byConnection,
+    get accepted() {
+      return accepted;
+    },
+    get acceptedAtFirstRequest() {
+      return acceptedAtFirstRequest;
+    },
     get peakConcurrent() {
       return peakConcurrent;
     },
