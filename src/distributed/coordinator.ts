@@ -18,7 +18,7 @@ import type { Logger } from '../log.js';
 import type { TlsOptions } from '../load/http-client.js';
 import { buildPlan, levelAt } from '../load/plan.js';
 import type { LoadEngine, LoadEngineOptions, LoadRunResult } from '../load/types.js';
-import { recordKeys } from '../load/window-recorder.js';
+import { loadRecordKeys } from '../load/window-recorder.js';
 import type { LoadRecord, NoteRecord } from '../timeline/types.js';
 import { AgentTracker, describeAgent, type AgentState } from './agent-tracker.js';
 import { configMapManifest, jobManifest, resourceName, RUN_LABEL } from './job-spec.js';
@@ -59,10 +59,7 @@ async function runDistributed(opts: LoadEngineOptions, deps: DistributedDeps): P
   const plan = buildPlan(load);
   const drainMs = opts.drainMs ?? load.timeout;
   const n = spec.agents;
-  const keys = recordKeys(
-    load.requests.map((r) => r.name),
-    load.requests.map((r) => r.tags),
-  );
+  const keys = loadRecordKeys(load);
   const note = noteWriter(opts);
   const config: AgentConfig = { protocol: PROTOCOL, version: deps.version, runId, agents: n, baseUrl: opts.baseUrl, load, drainMs, ...readTls(load) };
   const image = spec.image ?? `${DEFAULT_AGENT_IMAGE_REPO}:${deps.version}`;

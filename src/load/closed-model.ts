@@ -7,6 +7,8 @@
  * j ≡ i (mod N).
  */
 import { isThrottled, type Outcome } from './outcome.js';
+import type { PreparedRequest } from './request-options.js';
+import type { Vars } from './scenario/user-setup.js';
 import { pause, type ModelContext, type ModelResult, type StageCounts } from './model-context.js';
 import { shardVus, vusAt } from './plan.js';
 
@@ -20,6 +22,8 @@ const CONTROL_TICK_MS = 5;
 
 interface User {
   stopped: boolean;
+  /** The requests as this user sends them (its own captured values with `setup.per: user`). */
+  requests: readonly PreparedRequest[];
 }
 
 export async function runClosedModel(ctx: ModelContext, options: ClosedModelOptions): Promise<ModelResult> {
@@ -38,19 +42,24 @@ export async function runClosedModel(ctx: ModelContext, options: ClosedModelOpti
   };
   // Callbacks, not async/await: no promise per request. A response that completes synchronously
   // (a failure) continues on the next turn, so a user never starves timers and I/O.
-  const iterate = (user: User): void => {
-    if (user.stopped || stop.aborted) return;
-    const req = ctx.mix.next();
+  /** Counts and records one request of a user; returns its send time. */
+  const start = (key: number): number => {
     const sentAt = clock.now();
     counts.planned++;
     counts.sent++;
     const st = stageAt(sentAt - originMono);
     if (st) (st.planned++, st.sent++);
-    ctx.recorder.sent(req, sentAt, sentAt);
+    ctx.recorder.sent(key, sentAt, sentAt);
     seq += shards;
+    return sentAt;
+  };
+  const iterate = (user: User): void => {
+    if (user.stopped || stop.aborted) return;
+    const req = ctx.mix.next();
+    const sentAt = start(req);
     let sync = true;
     ctx.sender.send(
-      ctx.requests[req],
+      user.requests[req],
       (o: Outcome) => {
         ctx.recorder.completed(req, o.cls, isThrottled(o.status), sentAt, o.endMono, sentAt, o.checkFailed === true);
         if (options.thinkTimeMs > 0) void pause(clock, options.thinkTimeMs, stop).then(() => iterate(user));
@@ -62,12 +71,36 @@ export async function runClosedModel(ctx: ModelContext, options: ClosedModelOpti
     sync = false;
   };
 
+  // Setup per user: step k with the values captured so far; a failure starts over after a pause.
+  const setup = (user: User, k: number, vars: Vars): void => {
+    const us = ctx.userSetup;
+    if (!us || user.stopped || stop.aborted) return;
+    const step = us.step(k, vars);
+    const key = us.firstKey + k;
+    const sentAt = start(key);
+    ctx.sender.send(
+      step.request,
+      (o: Outcome) => {
+        ctx.recorder.completed(key, o.cls, isThrottled(o.status), sentAt, o.endMono, sentAt, o.checkFailed === true);
+        if (o.cls !== 'ok' || o.checkFailed) return void pause(clock, us.retryMs, stop).then(() => setup(user, 0, {}));
+        const next = { ...vars, ...step.captured() };
+        if (k + 1 < us.steps) setImmediate(setup, user, k + 1, next);
+        else {
+          user.requests = us.requestsFor(next);
+          setImmediate(iterate, user);
+        }
+      },
+      seq,
+    );
+  };
+  const begin = (user: User): void => (ctx.userSetup ? setup(user, 0, {}) : iterate(user));
+
   while (!stop.aborted) {
     const elapsed = clock.now() - originMono;
     const target = elapsed >= plan.durationMs ? 0 : shardVus(vusAt(plan, elapsed), shard, shards);
     while (users.length < target) {
-      const user: User = { stopped: false };
-      iterate(user);
+      const user: User = { stopped: false, requests: ctx.requests };
+      begin(user);
       users.push(user);
     }
     while (users.length > target) (users.pop() as User).stopped = true;

@@ -28,7 +28,7 @@ import { loadMerger } from './load-merger.js';
 import { StageAnnouncer } from './stage-announcer.js';
 import type { LoadEngine, LoadEngineOptions, LoadRunResult, StageResult } from './types.js';
 import type { WindowMerger } from './window-parts.js';
-import { recordKeys } from './window-recorder.js';
+import { loadRecordKeys } from './window-recorder.js';
 import { runInWorkers } from './worker-pool.js';
 
 export { LOAD_END_MARKER } from './stage-announcer.js';
@@ -58,10 +58,7 @@ export const runLoad: LoadEngine = async (opts) => {
     }
     const requests = prepareRequests(opts.baseUrl, load, { env, vars }); // every problem before any load
     const shards = clock === systemClock ? (load.workers ?? defaultWorkers()) : 1;
-    const keys = recordKeys(
-      requests.map((r) => r.name),
-      requests.map((r) => r.tags),
-    );
+    const keys = loadRecordKeys(load);
     const specs: ShardSpec[] = Array.from({ length: shards }, (_, shard) => ({ load, baseUrl: opts.baseUrl, shard, shards, env: { ...env }, vars, ...(tls ? { tls } : {}) }));
     // Set once the origin is known (after the pre-open), by `begin`.
     const live: { merger: WindowMerger | null; stages: StageAnnouncer | null } = { merger: null, stages: null };

@@ -9,6 +9,7 @@ import type { OutcomeClass } from './outcome.js';
 import type { LoadPlan } from './plan.js';
 import type { RequestMix } from './request-mix.js';
 import type { PreparedRequest } from './request-options.js';
+import type { UserSetup } from './scenario/user-setup.js';
 
 /** Where a model reports its events: a window recorder, a shard's accumulator, or nothing (warm-up). */
 export interface LoadEvents {
@@ -39,6 +40,8 @@ export interface ModelContext {
   shards?: number;
   /** Added to arrival numbers for `{{ seq }}` (the warm-up's arrivals come first). */
   seqOffset?: number;
+  /** Closed model, `setup.per: user`: each user runs these steps before its first request. */
+  userSetup?: UserSetup;
 }
 
 /** Arrivals of one stage: planned (due), sent, dropped. */

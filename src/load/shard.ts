@@ -14,9 +14,10 @@ import { NO_EVENTS, pause, type ModelContext, type ModelResult } from './model-c
 import { runOpenModel } from './open-model.js';
 import { buildPlan, shareOf, type LoadPlan } from './plan.js';
 import { RequestMix } from './request-mix.js';
+import { UserSetup } from './scenario/user-setup.js';
 import { prepareRequests, type PreparedRequest } from './request-options.js';
 import { WindowAccumulator, type WindowPart } from './window-parts.js';
-import { recordKeys } from './window-recorder.js';
+import { loadRecordKeys } from './window-recorder.js';
 
 /** Everything a shard needs; structured-clone safe (it crosses to worker threads). */
 export interface ShardSpec {
@@ -92,13 +93,11 @@ export class Shard {
   async run(opts: ShardRunOptions): Promise<ShardResult> {
     const { load, shard, shards } = this.#spec;
     const clock = this.#clock;
-    const keys = recordKeys(
-      this.requests.map((r) => r.name),
-      this.requests.map((r) => r.tags),
-    );
+    const keys = loadRecordKeys(load);
     const acc = new WindowAccumulator({ clock, originMono: opts.originMono, windowMs: load.window, keyCount: keys.names.length, keysOf: keys.keysOf, encode: opts.encode, emitPart: opts.emitPart });
     const mix = new RequestMix(this.requests);
-    const base = { clock, requests: this.requests, mix, sender: this.#client, stop: opts.stop, shard, shards };
+    const userSetup = load.setup?.per === 'user' ? new UserSetup(this.#spec.baseUrl, load, this.#spec.env) : undefined;
+    const base = { clock, requests: this.requests, mix, sender: this.#client, stop: opts.stop, shard, shards, ...(userSetup ? { userSetup } : {}) };
     let seqOffset = 0;
     if (load.warmup > 0 && !opts.stop.aborted) {
       const warmPlan = buildPlan({ model: load.model, start: load.start, stages: [{ duration: load.warmup, rate: load.start, vus: load.start }] });

@@ -6,6 +6,7 @@
  * partial window with its real width. Nothing is kept per request.
  */
 import type { Clock } from '../clock.js';
+import type { LoadSpec } from '../profile/schema.js';
 import type { LoadRecord } from '../timeline/types.js';
 import type { OutcomeClass } from './outcome.js';
 import { WindowAccumulator, WindowMerger, type WindowPart } from './window-parts.js';
@@ -53,6 +54,18 @@ export function recordKeys(names: readonly string[], tags?: ReadonlyArray<Readon
     return keys;
   });
   return { names: keyNames, tags: keyTags, keysOf };
+}
+
+/**
+ * The record keys of a load: its requests by index, then, when every virtual user runs the setup
+ * itself (`setup.per: user`), the setup requests (index requests.length + step), then the tags.
+ */
+export function loadRecordKeys(load: Pick<LoadSpec, 'requests' | 'setup'>): RecordKeys {
+  const setup = load.setup?.per === 'user' ? load.setup.requests : [];
+  return recordKeys(
+    [...load.requests.map((r) => r.name), ...setup.map((r) => r.name)],
+    [...load.requests.map((r) => r.tags), ...setup.map(() => ({}))],
+  );
 }
 
 export class WindowRecorder {

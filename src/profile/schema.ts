@@ -125,9 +125,15 @@ export const loadSchema = z
       .optional()
       .meta({ description: 'Lists for templates: {{ pick name }} picks one value at random per request.' }),
     setup: z
-      .strictObject({ requests: z.array(setupRequest).min(1) })
+      .strictObject({
+        per: z.enum(['run', 'user']).default('run').meta({
+          description:
+            'run: sent once before the load, not recorded. user (closed model): every virtual user sends them before its first request and keeps its own captures; recorded under their names like any request.',
+        }),
+        requests: z.array(setupRequest).min(1),
+      })
       .optional()
-      .meta({ description: 'Requests sent once before the load (e.g. a login), in order; their captures become {{ vars.* }}.' }),
+      .meta({ description: 'Requests sent before the load (e.g. a login), in order; their captures become {{ vars.* }}.' }),
   })
   .superRefine((load, ctx) => {
     load.stages.forEach((s, i) => {
@@ -141,6 +147,14 @@ export const loadSchema = z
       if (names.has(r.name)) ctx.addIssue({ code: 'custom', path: ['requests', i, 'name'], message: `duplicate request name "${r.name}"` });
       names.add(r.name);
     });
+    if (load.setup?.per === 'user') {
+      if (load.model !== 'closed') ctx.addIssue({ code: 'custom', path: ['setup', 'per'], message: 'per: user needs the closed model (open-model arrivals have no users); use per: run' });
+      // Recorded like requests, so their names share one namespace.
+      load.setup.requests.forEach((r, i) => {
+        if (names.has(r.name)) ctx.addIssue({ code: 'custom', path: ['setup', 'requests', i, 'name'], message: `duplicate request name "${r.name}" (per-user setup requests are recorded by name)` });
+        names.add(r.name);
+      });
+    }
     if (load.requests.every((r) => r.weight === 0)) ctx.addIssue({ code: 'custom', path: ['requests'], message: 'at least one request needs a weight above 0' });
   });
 
@@ -237,9 +251,11 @@ export const profileSchema = z
     if (p.distributed && !p.load) ctx.addIssue({ code: 'custom', path: ['distributed'], message: 'a distributed run needs a load: section to split over the agents' });
     if (p.load && p.external_load) ctx.addIssue({ code: 'custom', path: ['external_load'], message: 'external_load is for profiles without a load section' });
     if (p.load && !p.load.url && !p.provider) ctx.addIssue({ code: 'custom', path: ['load', 'url'], message: 'load.url is required when there is no provider to run the service' });
-    const names = new Set(p.load?.requests.map((r) => r.name) ?? []);
+    // Per-user setup requests are recorded too, so they can have targets (a login's p95, say).
+    const perUserSetup = p.load?.setup?.per === 'user' ? p.load.setup.requests : [];
+    const names = new Set([...(p.load?.requests ?? []), ...perUserSetup].map((r) => r.name));
     for (const key of Object.keys(p.targets.requests ?? {})) {
-      if (!names.has(key)) ctx.addIssue({ code: 'custom', path: ['targets', 'requests', key], message: `no request named "${key}" in load.requests (have: ${[...names].join(', ') || 'none'})` });
+      if (!names.has(key)) ctx.addIssue({ code: 'custom', path: ['targets', 'requests', key], message: `no request named "${key}" in load.requests${perUserSetup.length ? ' or load.setup.requests' : ''} (have: ${[...names].join(', ') || 'none'})` });
     }
     const a = p.targets.autoscaling;
     if (a?.min_instances !== undefined && a.max_instances !== undefined && a.min_instances > a.max_instances)

@@ -1,6 +1,6 @@
 /**
- * The setup requests (`load.setup`): sent once, in order, before any load, on a connection of
- * their own. Each may use the values captured by the ones before it, and captures values from
+ * The setup requests (`load.setup`, `per: run`): sent once, in order, before any load, on a
+ * connection of their own. Each may use the values captured by the ones before it, and captures values from
  * its JSON response (a login's token, say) for the load's templates. A setup request that does
  * not answer 2xx, fails a check, or misses a capture stops the run before the load.
  *
@@ -13,6 +13,7 @@ import type { LoadSpec } from '../../profile/schema.js';
 import type { TlsOptions } from '../http-client.js';
 import { prepareSetupRequests } from '../request-options.js';
 import { captureValues } from './checks.js';
+import { placeholderVars } from './user-setup.js';
 
 export interface SetupOptions {
   baseUrl: string;
@@ -23,6 +24,9 @@ export interface SetupOptions {
 }
 
 export async function runSetup(opts: SetupOptions): Promise<Record<string, string>> {
+  // Per user: each virtual user sends the setup itself (user-setup.ts); these stand-ins only let
+  // the load's requests be checked once, before any load.
+  if (opts.load.setup?.per === 'user') return placeholderVars(opts.load);
   const steps = opts.load.setup?.requests ?? [];
   const vars: Record<string, string> = {};
   if (steps.length === 0) return vars;
