@@ -47,9 +47,8 @@ export interface TargetServer {
   readonly byPath: ReadonlyMap<string, number>;
   /** Requests per client connection (`remotePort`), in connection order. */
   readonly byConnection: ReadonlyMap<number, number>;
-  /** TCP connections accepted, and how many had been accepted when the first request arrived. */
+  /** TCP connections accepted. */
   readonly accepted: number;
-  readonly acceptedAtFirstRequest: number;
   /** Most requests ever being handled at once, and the count now. */
   readonly peakConcurrent: number;
   readonly concurrent: number;
@@ -65,7 +64,6 @@ export async function startTargetServer(options: TargetServerOptions = {}): Prom
   const timers = new Set<NodeJS.Timeout>();
   let total = 0;
   let accepted = 0;
-  let acceptedAtFirstRequest = 0;
   let concurrent = 0;
   let peakConcurrent = 0;
   const kept: KeptRequest[] = [];
@@ -88,7 +86,7 @@ export async function startTargetServer(options: TargetServerOptions = {}): Prom
 
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (++total === 1) acceptedAtFirstRequest = accepted;
+    total++;
     byPath.set(path, (byPath.get(path) ?? 0) + 1);
     const port = req.socket.remotePort ?? 0;
     byConnection.set(port, (byConnection.get(port) ?? 0) + 1);
@@ -137,9 +135,6 @@ export async function startTargetServer(options: TargetServerOptions = {}): Prom
     byConnection,
     get accepted() {
       return accepted;
-    },
-    get acceptedAtFirstRequest() {
-      return acceptedAtFirstRequest;
     },
     get peakConcurrent() {
       return peakConcurrent;
