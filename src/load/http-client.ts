@@ -14,11 +14,13 @@
  *
  * Each request has a deadline of its own (checked by a sweep every 10 ms), so a request stuck
  * in a queue or on a dead socket still completes as `timeout` on time. Bodies are discarded unless a
- * check needs them (then kept up to `bodyLimit` bytes); redirects are not followed.
+ * check needs them (then kept up to `bodyLimit` bytes). Redirects are followed only when asked
+ * (`maxRedirections`) and only within the target's origin (redirect.ts).
  */
 import { Client, type Dispatcher } from 'undici';
 import type { Clock } from '../clock.js';
 import { classifyError, classifyStatus, type Outcome } from './outcome.js';
+import { nextHop } from './redirect.js';
 import type { PreparedRequest } from './request-options.js';
 import { SpareSockets } from './spare-sockets.js';
 
@@ -43,6 +45,8 @@ export interface HttpClientOptions {
   connectTimeoutMs?: number;
   http2?: boolean;
   tls?: TlsOptions;
+  /** Redirects followed per request, within the origin only (0: none, a 3xx is the answer). */
+  maxRedirections?: number;
 }
 
 /** How often in-flight requests are checked against their deadlines. */
@@ -75,6 +79,8 @@ export class HttpClient implements Sender {
   readonly #pipelining: number;
   readonly #maxAgeMs: number;
   readonly #resetEach: boolean;
+  readonly #origin: string;
+  readonly #maxRedirections: number;
   readonly #live = new Set<RequestHandler>();
   readonly #spares: SpareSockets;
   #sweeper: NodeJS.Timeout | null = null;
@@ -87,6 +93,8 @@ export class HttpClient implements Sender {
     this.#pipelining = options.pipelining ?? 1;
     this.#maxAgeMs = options.maxAgeMs ?? 0;
     this.#resetEach = options.maxRequests === 1;
+    this.#origin = new URL(options.origin).origin;
+    this.#maxRedirections = options.maxRedirections ?? 0;
     const tls = options.tls ?? {};
     this.#spares = new SpareSockets({
       origin: options.origin,
@@ -216,8 +224,13 @@ export class HttpClient implements Sender {
       conn.inFlight--;
       done(o);
     });
+    if (this.#maxRedirections > 0) handler.follow = { left: this.#maxRedirections, origin: this.#origin, current: opts, dispatch: (next) => this.#dispatch(conn, next, handler) };
     this.#live.add(handler);
     this.#sweepSoon();
+    this.#dispatch(conn, opts, handler);
+  }
+
+  #dispatch(conn: Connection, opts: Dispatcher.DispatchOptions, handler: RequestHandler): void {
     try {
       conn.client.dispatch(opts, handler as unknown as Dispatcher.DispatchHandler);
     } catch (err) {
@@ -250,6 +263,10 @@ export class HttpClient implements Sender {
  * headers into an object, a cost per request that a load generator does not need.
  */
 class RequestHandler {
+  /** Set when redirects are followed: hops left, the target origin, the request as last sent. */
+  follow: { left: number; origin: string; current: Dispatcher.DispatchOptions; dispatch(next: Dispatcher.DispatchOptions): void } | null = null;
+  /** The next hop of a redirect being followed (its 3xx body is discarded). */
+  #hop: Dispatcher.DispatchOptions | null = null;
   readonly #req: PreparedRequest;
   readonly #clock: Clock;
   readonly #done: (o: Outcome) => void;
@@ -275,9 +292,10 @@ class RequestHandler {
     if (this.finished) abort(new DeadlineError('deadline passed before sending'));
   }
 
-  onHeaders(statusCode: number): boolean {
+  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
     this.#status = statusCode;
-    if (this.#req.readBody) this.#chunks = [];
+    this.#hop = this.follow && this.follow.left > 0 ? nextHop(this.follow.current, this.follow.origin, statusCode, rawHeaders) : null;
+    if (this.#req.readBody && !this.#hop) this.#chunks = [];
     return true;
   }
 
@@ -294,6 +312,13 @@ class RequestHandler {
   }
 
   onComplete(): void {
+    if (this.#hop && this.follow && !this.finished) {
+      // Same request, same deadline, one hop further.
+      this.follow.left--;
+      this.follow.current = this.#hop;
+      this.#hop = null;
+      return this.follow.dispatch(this.follow.current);
+    }
     const status = this.#status;
     let checkFailed = false;
     if (this.#req.check) {

@@ -17,7 +17,7 @@ export interface Outcome {
   checkFailed?: boolean;
 }
 
-/** 2xx/3xx ok (redirects are not followed, so a 3xx is the answer), 4xx and 5xx errors. */
+/** 2xx/3xx ok (a 3xx is the answer unless load.max_redirects follows it), 4xx and 5xx errors. */
 export function classifyStatus(status: number): OutcomeClass {
   if (status >= 200 && status < 400) return 'ok';
   if (status >= 400 && status < 500) return 'http4xx';

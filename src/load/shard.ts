@@ -76,6 +76,7 @@ export class Shard {
       maxAgeMs: load.rotate.max_age,
       connectTimeoutMs: load.connect_timeout,
       http2: load.http2,
+      maxRedirections: load.max_redirects,
       ...(spec.tls ? { tls: spec.tls } : {}),
     });
   }

@@ -107,6 +107,7 @@ export const loadSchema = z
       })
       .prefault({})
       .meta({ description: 'Connection rotation, so replicas added behind an L4 balancer get traffic.' }),
+    max_redirects: nonNegativeInt('Redirects followed per request, within the target origin only (0: none, a 3xx is the answer; a redirect to another origin is never followed).').default(0),
     pipelining: positiveInt('Requests in flight per connection (1: no pipelining, as real clients).').default(1),
     connect_timeout: duration('Deadline to open a connection.').default(10_000),
     headers_timeout: duration('Deadline from sending a request to its response headers (default: the request timeout).').optional(),
