@@ -14,17 +14,19 @@ export interface Permission {
   without?: string;
 }
 
-export function permissionsNeeded(opts: { hpa: boolean; podMetrics: boolean }): Permission[] {
+export function permissionsNeeded(opts: { hpa: boolean; podMetrics: boolean; workload?: 'Deployment' | 'StatefulSet' }): Permission[] {
+  const kind = opts.workload ?? 'Deployment';
+  const resource = kind === 'StatefulSet' ? 'statefulsets' : 'deployments';
   const p: Permission[] = [
-    { verb: 'get', group: 'apps', resource: 'deployments', required: true },
-    { verb: 'list', group: 'apps', resource: 'deployments', required: true },
-    { verb: 'watch', group: 'apps', resource: 'deployments', required: false, without: 'the Deployment is listed on every read instead of watched' },
-    { verb: 'list', group: '', resource: 'pods', required: false, without: 'ready replicas come from Deployment status; no per-pod ready times' },
+    { verb: 'get', group: 'apps', resource, required: true },
+    { verb: 'list', group: 'apps', resource, required: true },
+    { verb: 'watch', group: 'apps', resource, required: false, without: `the ${kind} is listed on every read instead of watched` },
+    { verb: 'list', group: '', resource: 'pods', required: false, without: `ready replicas come from ${kind} status; no per-pod ready times` },
     { verb: 'watch', group: '', resource: 'pods', required: false, without: 'pods are listed on every read, so ready times are only as precise as the poll interval' },
   ];
-  // Listing HPAs is needed to find the one that targets the Deployment when none is named.
+  // Listing HPAs is needed to find the one that targets the workload when none is named.
   p.push({ verb: 'get', group: 'autoscaling', resource: 'horizontalpodautoscalers', required: opts.hpa });
-  p.push({ verb: 'list', group: 'autoscaling', resource: 'horizontalpodautoscalers', required: opts.hpa, ...(opts.hpa ? {} : { without: 'the HPA that targets the Deployment cannot be found' }) });
+  p.push({ verb: 'list', group: 'autoscaling', resource: 'horizontalpodautoscalers', required: opts.hpa, ...(opts.hpa ? {} : { without: `the HPA that targets the ${kind} cannot be found` }) });
   p.push({ verb: 'watch', group: 'autoscaling', resource: 'horizontalpodautoscalers', required: false, without: 'the HPA is listed on every read instead of watched' });
   p.push({ verb: 'list', group: '', resource: 'events', required: false, without: 'scale decisions come from HPA status.lastScaleTime, without the HPA\'s reasons' });
   p.push({ verb: 'watch', group: '', resource: 'events', required: false, without: 'events are listed on every read' });

@@ -1,6 +1,6 @@
 /**
- * The `kubernetes` provider: a Deployment scaled by a HorizontalPodAutoscaler on any cluster
- * (GKE, EKS, AKS, kind...). It WATCHES the HPA, the Deployment, its Pods and the HPA's Events
+ * The `kubernetes` provider: a Deployment or StatefulSet scaled by a HorizontalPodAutoscaler on
+ * any cluster (GKE, EKS, AKS, kind...). It WATCHES the HPA, the workload, its Pods and the HPA's Events
  * (list + watch from resourceVersion, resume after drops, relist on 410 Gone, poll when a
  * watch cannot be kept) and stamps every notification on arrival, since API times only have
  * 1 s precision. CPU/memory come from metrics.k8s.io every 15 s. `sample()` answers from the
@@ -53,6 +53,10 @@ interface Snapshot {
 
 const MAX_EVENTS = 5000;
 
+/** The workload kinds an HPA can scale that this provider follows (they share the fields it reads). */
+type WorkloadKind = 'Deployment' | 'StatefulSet';
+const PLURAL: Record<WorkloadKind, 'deployments' | 'statefulsets'> = { Deployment: 'deployments', StatefulSet: 'statefulsets' };
+
 export const createKubernetesProvider: ProviderFactory<KubernetesSettings> = (settings, ctx) => new KubernetesProvider(settings, ctx);
 
 export class KubernetesProvider implements Provider {
@@ -72,6 +76,8 @@ export class KubernetesProvider implements Provider {
   readonly #deps: KubernetesDeps;
 
   #hpaName: string | undefined;
+  /** Kind and name of the workload (the kind may be learnt from the HPA's scaleTargetRef). */
+  #kind: WorkloadKind;
   #depName: string | undefined;
   #resolved = false;
   #started: Promise<void> | null = null;
@@ -108,7 +114,8 @@ export class KubernetesProvider implements Provider {
     this.#custom = this.#kc.makeApiClient(k8s.CustomObjectsApi);
     this.#authz = this.#kc.makeApiClient(k8s.AuthorizationV1Api);
     this.#hpaName = settings.hpa;
-    this.#depName = settings.deployment;
+    this.#kind = settings.statefulset !== undefined ? 'StatefulSet' : 'Deployment';
+    this.#depName = settings.deployment ?? settings.statefulset;
     this.#metrics = settings.pod_metrics ? 'unknown' : 'off';
     if (!settings.watch) this.#watchFn = null;
     else if (deps.watch) this.#watchFn = deps.watch;
@@ -119,8 +126,14 @@ export class KubernetesProvider implements Provider {
   }
 
   /** The namespace and credential chain in use (for messages and tests). */
-  get target(): { namespace: string; context: string; deployment?: string; hpa?: string } {
-    return { namespace: this.#ns, context: this.#chain.context, ...(this.#depName ? { deployment: this.#depName } : {}), ...(this.#hpaName ? { hpa: this.#hpaName } : {}) };
+  get target(): { namespace: string; context: string; kind: WorkloadKind; deployment?: string; statefulset?: string; hpa?: string } {
+    const workload = this.#depName ? { [this.#kind === 'StatefulSet' ? 'statefulset' : 'deployment']: this.#depName } : {};
+    return { namespace: this.#ns, context: this.#chain.context, kind: this.#kind, ...workload, ...(this.#hpaName ? { hpa: this.#hpaName } : {}) };
+  }
+
+  /** "Deployment web" / "StatefulSet db", for messages. */
+  get #workloadLabel(): string {
+    return `${this.#kind} ${this.#depName ?? ''}`.trim();
   }
 
   // ------------------------------------------------------------------ API calls
@@ -141,7 +154,10 @@ export class KubernetesProvider implements Provider {
   }
 
   #readDeployment(name: string): Promise<Deployment> {
-    return this.#call({ verb: 'get', group: 'apps', resource: 'deployments', name }, () => this.#apps.readNamespacedDeployment({ name, namespace: this.#ns })) as Promise<Deployment>;
+    const args = { name, namespace: this.#ns };
+    return this.#call({ verb: 'get', group: 'apps', resource: PLURAL[this.#kind], name }, (): Promise<unknown> =>
+      this.#kind === 'StatefulSet' ? this.#apps.readNamespacedStatefulSet(args) : this.#apps.readNamespacedDeployment(args),
+    ) as Promise<Deployment>;
   }
 
   #listHpas(fieldSelector?: string): Promise<ListResult<Hpa>> {
@@ -152,8 +168,9 @@ export class KubernetesProvider implements Provider {
   }
 
   #listDeployments(name: string): Promise<ListResult<Deployment>> {
-    return this.#call({ verb: 'list', group: 'apps', resource: 'deployments' }, async () => {
-      const r = await this.#apps.listNamespacedDeployment({ namespace: this.#ns, fieldSelector: `metadata.name=${name}` });
+    return this.#call({ verb: 'list', group: 'apps', resource: PLURAL[this.#kind] }, async () => {
+      const args = { namespace: this.#ns, fieldSelector: `metadata.name=${name}` };
+      const r = this.#kind === 'StatefulSet' ? await this.#apps.listNamespacedStatefulSet(args) : await this.#apps.listNamespacedDeployment(args);
       return { items: r.items as Deployment[], resourceVersion: r.metadata?.resourceVersion ?? '' };
     });
   }
@@ -205,32 +222,37 @@ export class KubernetesProvider implements Provider {
     }
   }
 
-  /** Find the HPA and the Deployment; throws not-found / config errors a user can act on. */
+  /** Find the HPA and the workload; throws not-found / config errors a user can act on. */
   async #resolve(signal?: AbortSignal): Promise<{ hpa?: Hpa; deployment: Deployment; warnings: string[] }> {
     const warnings: string[] = [];
     let hpa: Hpa | undefined;
     if (this.#hpaName) {
       hpa = await this.#readHpa(this.#hpaName);
       const ref = hpa.spec?.scaleTargetRef;
-      if (ref && ref.kind !== 'Deployment') {
-        throw new ProviderError(PROVIDER, 'config', `HPA ${this.#hpaName} scales a ${ref.kind} (${ref.name}); this provider follows Deployments only`);
+      if (ref && ref.kind !== 'Deployment' && ref.kind !== 'StatefulSet') {
+        throw new ProviderError(PROVIDER, 'config', `HPA ${this.#hpaName} scales a ${ref.kind} (${ref.name}); this provider follows Deployments and StatefulSets only`);
       }
-      if (this.#depName && ref && ref.name !== this.#depName) {
-        throw new ProviderError(PROVIDER, 'config', `HPA ${this.#hpaName} targets Deployment ${ref.name}, not ${this.#depName}`, { hint: 'fix provider.settings.deployment or .hpa (or give only one of them)' });
+      if (this.#depName && ref && (ref.name !== this.#depName || ref.kind !== this.#kind)) {
+        throw new ProviderError(PROVIDER, 'config', `HPA ${this.#hpaName} targets ${ref.kind} ${ref.name}, not ${this.#workloadLabel}`, {
+          hint: 'fix provider.settings.deployment / .statefulset or .hpa (or give only the hpa)',
+        });
       }
-      this.#depName ??= ref?.name;
+      if (!this.#depName && ref) {
+        this.#kind = ref.kind as WorkloadKind;
+        this.#depName = ref.name;
+      }
     }
-    if (!this.#depName) throw new ProviderError(PROVIDER, 'config', 'no Deployment to watch: set provider.settings.deployment');
+    if (!this.#depName) throw new ProviderError(PROVIDER, 'config', 'no workload to watch: set provider.settings.deployment (or .statefulset)');
     signal?.throwIfAborted();
     const deployment = await this.#readDeployment(this.#depName);
     if (!this.#hpaName) {
       try {
         const all = await this.#listHpas();
-        const matching = all.items.filter((h) => h.spec?.scaleTargetRef.kind === 'Deployment' && h.spec.scaleTargetRef.name === this.#depName);
-        if (matching.length > 1) warnings.push(`${matching.length} HPAs target Deployment ${this.#depName} (${matching.map((h) => h.metadata?.name).join(', ')}); following ${matching[0]!.metadata?.name}. Set provider.settings.hpa to choose.`);
+        const matching = all.items.filter((h) => h.spec?.scaleTargetRef.kind === this.#kind && h.spec.scaleTargetRef.name === this.#depName);
+        if (matching.length > 1) warnings.push(`${matching.length} HPAs target ${this.#workloadLabel} (${matching.map((h) => h.metadata?.name).join(', ')}); following ${matching[0]!.metadata?.name}. Set provider.settings.hpa to choose.`);
         hpa = matching[0];
         this.#hpaName = hpa?.metadata?.name;
-        if (!hpa) warnings.push(`no HorizontalPodAutoscaler in namespace ${this.#ns} targets Deployment ${this.#depName}: its replica count only changes by hand`);
+        if (!hpa) warnings.push(`no HorizontalPodAutoscaler in namespace ${this.#ns} targets ${this.#workloadLabel}: its replica count only changes by hand`);
       } catch (err) {
         if (!(err instanceof ProviderError) || err.kind !== 'access-denied') throw err;
         warnings.push(`cannot list HorizontalPodAutoscalers (${err.message}); set provider.settings.hpa, or grant list on horizontalpodautoscalers.autoscaling`);
@@ -240,8 +262,19 @@ export class KubernetesProvider implements Provider {
     return { ...(hpa ? { hpa } : {}), deployment, warnings };
   }
 
+  /** Only an HPA named: its scaleTargetRef says which kind of workload to ask permissions for. */
+  async #learnKindFromHpa(): Promise<void> {
+    try {
+      const ref = (await this.#readHpa(this.#hpaName!)).spec?.scaleTargetRef;
+      if (ref?.kind === 'StatefulSet') this.#kind = 'StatefulSet';
+    } catch {
+      // the access review and #resolve report what is wrong
+    }
+  }
+
   async describe(signal: AbortSignal): Promise<TargetDescription> {
-    const perms = permissionsNeeded({ hpa: this.#hpaName !== undefined, podMetrics: this.#s.pod_metrics });
+    if (!this.#depName && this.#hpaName) await this.#learnKindFromHpa();
+    const perms = permissionsNeeded({ hpa: this.#hpaName !== undefined, podMetrics: this.#s.pod_metrics, workload: this.#kind });
     const access = await this.#accessReview(perms);
     signal.throwIfAborted();
     const warnings: string[] = [];
@@ -265,8 +298,10 @@ export class KubernetesProvider implements Provider {
     const { hpa, deployment, warnings: resolveWarnings } = await this.#resolve(signal);
     warnings.push(...resolveWarnings);
     const template = deployment.spec?.template?.spec;
-    warnings.push(...requestWarnings(template, hpa, `Deployment ${this.#depName}`));
+    warnings.push(...requestWarnings(template, hpa, this.#workloadLabel));
     if (hpa) warnings.push(...hpaWarnings(hpa, deployment));
+    const ordered = orderedReadyWarning(this.#kind, deployment, this.#workloadLabel);
+    if (ordered) warnings.push(ordered);
     if (this.#s.pod_metrics) {
       const m = await this.#probeMetrics(deployment);
       if (m) warnings.push(m);
@@ -276,7 +311,7 @@ export class KubernetesProvider implements Provider {
     scaling.details = {
       ...scaling.details,
       namespace: this.#ns,
-      deployment: this.#depName,
+      [this.#kind === 'StatefulSet' ? 'statefulset' : 'deployment']: this.#depName,
       context: this.#chain.context,
       server: this.#chain.server,
       credentials: `${this.#chain.auth} (user "${this.#chain.user}", ${this.#chain.source})`,
@@ -285,7 +320,7 @@ export class KubernetesProvider implements Provider {
     };
     const range = hpa ? ` (HPA ${this.#hpaName}: ${scaling.minReplicas}-${scaling.maxReplicas} replicas)` : ' (no HPA)';
     return {
-      summary: `Kubernetes Deployment ${this.#ns}/${this.#depName}${range}, context "${this.#chain.context}" (${this.#chain.server})`,
+      summary: `Kubernetes ${this.#kind} ${this.#ns}/${this.#depName}${range}, context "${this.#chain.context}" (${this.#chain.server})`,
       scaling,
       warnings,
     };
@@ -328,15 +363,16 @@ export class KubernetesProvider implements Provider {
       this.#addEvent({ atWall: this.#ctx.clock.wallNow(), resolutionMs: 0, source: 'scaleproof:kubernetes', type: 'warning', id: `fallback:${what}:${this.#ctx.clock.wallNow()}`, message: msg });
     };
     const base = (group: string) => (group ? `/apis/${group}/namespaces/${this.#ns}` : `/api/v1/namespaces/${this.#ns}`);
+    const plural = PLURAL[this.#kind];
     this.#depR = new Reflector<Deployment>({
       ...common,
-      watch: watchFor('deployments.apps'),
-      name: 'deployments.apps',
-      path: `${base('apps/v1')}/deployments`,
+      watch: watchFor(`${plural}.apps`),
+      name: `${plural}.apps`,
+      path: `${base('apps/v1')}/${plural}`,
       query: { fieldSelector: `metadata.name=${this.#depName}` },
       list: () => this.#listDeployments(this.#depName!),
       onChange: (_o, cur, seen) => this.#onDeployment(cur, seen),
-      onFallback: fallback(`Deployment ${this.#depName}`),
+      onFallback: fallback(this.#workloadLabel),
     });
     if (this.#hpaName) {
       this.#hpaR = new Reflector<Hpa>({
@@ -382,7 +418,7 @@ export class KubernetesProvider implements Provider {
       if (this.#podR) {
         await this.#podR.start(signal).catch((err: unknown) => {
           if (!(err instanceof ProviderError && err.kind === 'access-denied')) throw err;
-          this.#degrade('pods', err, 'ready replicas come from Deployment status, without per-pod ready times');
+          this.#degrade('pods', err, `ready replicas come from ${this.#kind} status, without per-pod ready times`);
           this.#podR?.close();
           this.#podR = null;
           this.#podsReadable = false;
@@ -431,7 +467,7 @@ export class KubernetesProvider implements Provider {
       if (this.#replicaHistory.length > 100) this.#replicaHistory.shift();
     }
     if (!cur && !this.#starting) {
-      this.#addEvent({ atWall: seen.stamp, resolutionMs: 0, source: 'k8s:deployments', type: 'warning', id: `deployment-deleted:${seen.stamp}`, message: `Deployment ${this.#depName} was deleted` });
+      this.#addEvent({ atWall: seen.stamp, resolutionMs: 0, source: `k8s:${PLURAL[this.#kind]}`, type: 'warning', id: `deployment-deleted:${seen.stamp}`, message: `${this.#workloadLabel} was deleted` });
     }
     this.#recordState(seen);
   }
@@ -453,7 +489,7 @@ export class KubernetesProvider implements Provider {
     this.#recordState(seen);
   }
 
-  /** Size before a rescale to `to`: the Deployment's previous spec.replicas. */
+  /** Size before a rescale to `to`: the workload's previous spec.replicas. */
   #sizeBefore(to: number): number | undefined {
     const h = this.#replicaHistory;
     let i = h.length - 1;
@@ -566,7 +602,7 @@ export class KubernetesProvider implements Provider {
   /** Watch health, for tests and debugging. */
   watchStats(): Array<{ name: string; mode: 'watch' | 'poll'; live: boolean; drops: number; relists: number; resourceVersion: string }> {
     return [
-      ['deployments', this.#depR],
+      [PLURAL[this.#kind], this.#depR],
       ['horizontalpodautoscalers', this.#hpaR],
       ['pods', this.#podR],
       ['events', this.#evR],
@@ -580,6 +616,18 @@ export class KubernetesProvider implements Provider {
     this.#closed = true;
     this.#stopReflectors();
   }
+}
+
+/**
+ * A StatefulSet with the default podManagementPolicy (OrderedReady) starts its pods one at a
+ * time, each only once the one before it is Ready, so a scale-up by N pods takes about N times
+ * a pod's start-up and readiness. The run measures that; the warning says why it is slow.
+ */
+function orderedReadyWarning(kind: WorkloadKind, workload: Deployment, label: string): string | null {
+  if (kind !== 'StatefulSet') return null;
+  const policy = (workload.spec as { podManagementPolicy?: string } | undefined)?.podManagementPolicy ?? 'OrderedReady';
+  if (policy !== 'OrderedReady') return null;
+  return `${label} uses podManagementPolicy: OrderedReady (the default): it starts new pods one at a time, each after the previous is Ready, so a scale-up by N pods takes about N pod start-ups. Set podManagementPolicy: Parallel unless the pods need an ordered start.`;
 }
 
 function sameValues(a: WorkloadValues, b: WorkloadValues): boolean {

@@ -1,6 +1,6 @@
 /**
  * `provider.settings` for `kubernetes`: which cluster (kubeconfig + context, like kubectl),
- * which namespace, and which Deployment and/or HorizontalPodAutoscaler. zod only: importing
+ * which namespace, and which Deployment or StatefulSet and/or HorizontalPodAutoscaler. zod only: importing
  * this file must never load the Kubernetes client.
  */
 import { z } from 'zod';
@@ -21,8 +21,11 @@ export const kubernetesSettingsSchema = z
     deployment: z.string().regex(K8S_NAME, { error: nameMsg }).optional().meta({
       description: 'Deployment that receives the load. Default: the scaleTargetRef of `hpa`.',
     }),
+    statefulset: z.string().regex(K8S_NAME, { error: nameMsg }).optional().meta({
+      description: 'StatefulSet that receives the load, instead of a Deployment. Default: the scaleTargetRef of `hpa`.',
+    }),
     hpa: z.string().regex(K8S_NAME, { error: nameMsg }).optional().meta({
-      description: 'HorizontalPodAutoscaler that scales it. Default: the HPA in the namespace whose scaleTargetRef is `deployment`.',
+      description: 'HorizontalPodAutoscaler that scales it. Default: the HPA in the namespace whose scaleTargetRef is the workload.',
     }),
     watch: z.boolean().default(true).meta({
       description: 'Watch the resources (changes timed to the millisecond on arrival). false: list them every poll instead.',
@@ -30,9 +33,13 @@ export const kubernetesSettingsSchema = z
     pod_metrics: z.boolean().default(true).meta({ description: 'Read CPU/memory from metrics.k8s.io (metrics-server) against the pods\' requests.' }),
     metrics_interval: duration('How often metrics.k8s.io is read; metrics-server itself resolves 15s.').default(15_000),
   })
-  .refine((s) => s.deployment !== undefined || s.hpa !== undefined, {
-    error: 'give `deployment`, `hpa`, or both (the workload to watch)',
+  .refine((s) => s.deployment !== undefined || s.statefulset !== undefined || s.hpa !== undefined, {
+    error: 'give `deployment` (or `statefulset`), `hpa`, or both (the workload to watch)',
     path: ['deployment'],
+  })
+  .refine((s) => s.deployment === undefined || s.statefulset === undefined, {
+    error: 'give `deployment` or `statefulset`, not both (one workload per run)',
+    path: ['statefulset'],
   });
 
 export type KubernetesSettingsInput = z.input<typeof kubernetesSettingsSchema>;

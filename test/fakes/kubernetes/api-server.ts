@@ -31,6 +31,7 @@ const KINDS: Record<string, { kind: Kind | 'podmetrics'; group: string; apiVersi
   '/api/v1/pods': { kind: 'pods', group: '', apiVersion: 'v1', listKind: 'PodList' },
   '/api/v1/events': { kind: 'events', group: '', apiVersion: 'v1', listKind: 'EventList' },
   '/apis/apps/v1/deployments': { kind: 'deployments', group: 'apps', apiVersion: 'apps/v1', listKind: 'DeploymentList' },
+  '/apis/apps/v1/statefulsets': { kind: 'statefulsets', group: 'apps', apiVersion: 'apps/v1', listKind: 'StatefulSetList' },
   '/apis/autoscaling/v2/horizontalpodautoscalers': { kind: 'horizontalpodautoscalers', group: 'autoscaling', apiVersion: 'autoscaling/v2', listKind: 'HorizontalPodAutoscalerList' },
   '/apis/metrics.k8s.io/v1beta1/pods': { kind: 'podmetrics', group: 'metrics.k8s.io', apiVersion: 'metrics.k8s.io/v1beta1', listKind: 'PodMetricsList' },
 };

@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { hpaSpec, hpaStep, initialHpaState, type HpaPod, type HpaSpecInput, type HpaState } from '../../../src/scaling-models/hpa.js';
 
-export type Kind = 'deployments' | 'horizontalpodautoscalers' | 'pods' | 'events';
+export type Kind = 'deployments' | 'statefulsets' | 'horizontalpodautoscalers' | 'pods' | 'events';
 export type WatchType = 'ADDED' | 'MODIFIED' | 'DELETED';
 // Plain JSON objects, as the API server serves them.
 export type KObject = { metadata: { name: string; namespace: string; uid: string; resourceVersion: string; labels?: Record<string, string>; [k: string]: unknown }; [k: string]: any };
@@ -29,6 +29,10 @@ export interface FakeClusterOptions {
   namespace?: string;
   deployment?: string;
   hpa?: string;
+  /** The workload kind (its name is `deployment`). Default Deployment. */
+  workloadKind?: 'Deployment' | 'StatefulSet';
+  /** StatefulSet: OrderedReady (the default) creates pod N only once pods 0..N-1 are Ready and removes one at a time. */
+  podManagementPolicy?: 'OrderedReady' | 'Parallel';
   /** false: no HPA object at all (a fixed-size Deployment). */
   withHpa?: boolean;
   /** Model time runs this many times faster than real time. */
@@ -69,6 +73,7 @@ export class FakeCluster {
   readonly o: Required<Omit<FakeClusterOptions, 'behavior' | 'cpuRequest'>> & Pick<FakeClusterOptions, 'behavior'> & { cpuRequest: string | null };
   readonly objects = new Map<Kind, Map<string, KObject>>([
     ['deployments', new Map()],
+    ['statefulsets', new Map()],
     ['horizontalpodautoscalers', new Map()],
     ['pods', new Map()],
     ['events', new Map()],
@@ -99,6 +104,8 @@ export class FakeCluster {
       deployment: 'web',
       hpa: 'web',
       withHpa: true,
+      workloadKind: 'Deployment',
+      podManagementPolicy: 'OrderedReady',
       timeScale: 20,
       initialReplicas: 1,
       minReplicas: 1,
@@ -153,8 +160,17 @@ export class FakeCluster {
     return this.objects.get(kind)!.get(name);
   }
 
+  /** The workload (Deployment or StatefulSet). */
   deployment(): KObject {
-    return this.get('deployments', this.o.deployment)!;
+    return this.get(this.#wk, this.o.deployment)!;
+  }
+
+  get #wk(): 'deployments' | 'statefulsets' {
+    return this.o.workloadKind === 'StatefulSet' ? 'statefulsets' : 'deployments';
+  }
+
+  get #sts(): boolean {
+    return this.o.workloadKind === 'StatefulSet';
   }
 
   hpa(): KObject | undefined {
@@ -172,7 +188,7 @@ export class FakeCluster {
     const d = structuredClone(this.deployment());
     d.metadata.generation = (d.metadata.generation as number) + 1;
     d.spec.replicas = replicas;
-    this.#write('deployments', 'MODIFIED', d);
+    this.#write(this.#wk, 'MODIFIED', d);
   }
 
   /** Forget the change log: any watch resuming from an older resourceVersion gets 410 Gone. */
@@ -205,18 +221,19 @@ export class FakeCluster {
     const o = this.o;
     const requests: Record<string, string> = { memory: o.memoryRequest };
     if (o.cpuRequest !== null) requests.cpu = o.cpuRequest;
-    this.#write('deployments', 'ADDED', {
+    this.#write(this.#wk, 'ADDED', {
       apiVersion: 'apps/v1',
-      kind: 'Deployment',
+      kind: o.workloadKind,
       metadata: { ...this.#meta(o.deployment), generation: 1, labels: { app: o.deployment } },
       spec: {
         replicas: o.initialReplicas,
+        ...(this.#sts ? { serviceName: o.deployment, podManagementPolicy: o.podManagementPolicy } : {}),
         selector: { matchLabels: { app: o.deployment } },
         template: { metadata: { labels: { app: o.deployment } }, spec: { containers: [{ name: 'app', image: 'example.invalid/web:1', resources: { requests } }] } },
       },
-      status: { observedGeneration: 1, replicas: o.initialReplicas, updatedReplicas: o.initialReplicas, readyReplicas: o.initialReplicas, availableReplicas: o.initialReplicas },
+      status: { observedGeneration: 1, replicas: o.initialReplicas, updatedReplicas: o.initialReplicas, readyReplicas: o.initialReplicas, availableReplicas: o.initialReplicas, ...(this.#sts ? { currentReplicas: o.initialReplicas } : {}) },
     });
-    for (let i = 0; i < o.initialReplicas; i++) this.#createPod(true);
+    for (let i = 0; i < o.initialReplicas; i++) this.#createPod(true, this.#sts ? i : undefined);
     if (o.withHpa) {
       const b = this.#spec.behavior;
       const rules = (r: typeof b.scaleUp) => ({
@@ -229,7 +246,7 @@ export class FakeCluster {
         kind: 'HorizontalPodAutoscaler',
         metadata: this.#meta(o.hpa, { generation: 1 }),
         spec: {
-          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: o.deployment },
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: o.workloadKind, name: o.deployment },
           minReplicas: o.minReplicas,
           maxReplicas: o.maxReplicas,
           metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: Math.round(o.targetUtilization * 100) } } }],
@@ -251,8 +268,10 @@ export class FakeCluster {
     return this.deployment().spec.template;
   }
 
-  #createPod(ready = false): void {
-    const name = `${this.o.deployment}-${this.#rsHash}-${shortId()}`;
+  /** A new pod: a ReplicaSet's random name, or a StatefulSet's `name-<ordinal>`. */
+  #createPod(ready = false, ordinal?: number): void {
+    const app = this.o.deployment;
+    const name = ordinal === undefined ? `${app}-${this.#rsHash}-${shortId()}` : `${app}-${ordinal}`;
     const now = rfc3339(Date.now());
     const tpl = this.#template();
     const pod: KObject = {
@@ -260,8 +279,13 @@ export class FakeCluster {
       kind: 'Pod',
       metadata: {
         ...this.#meta(name),
-        labels: { app: this.o.deployment, 'pod-template-hash': this.#rsHash },
-        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${this.o.deployment}-${this.#rsHash}`, controller: true }],
+        labels:
+          ordinal === undefined ? { app, 'pod-template-hash': this.#rsHash } : { app, 'statefulset.kubernetes.io/pod-name': name, 'apps.kubernetes.io/pod-index': String(ordinal) },
+        ownerReferences: [
+          ordinal === undefined
+            ? { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${app}-${this.#rsHash}`, controller: true }
+            : { apiVersion: 'apps/v1', kind: 'StatefulSet', name: app, controller: true },
+        ],
       },
       spec: structuredClone(tpl.spec),
       status: ready
@@ -322,8 +346,9 @@ export class FakeCluster {
     const d = this.deployment();
     const want = d.spec.replicas as number;
     const alive = [...this.objects.get('pods')!.values()].filter((p) => !p.metadata.deletionTimestamp);
-    for (let i = alive.length; i < want; i++) this.#createPod();
-    if (alive.length > want) {
+    if (this.#sts) this.#statefulSetPods(want, alive);
+    else for (let i = alive.length; i < want; i++) this.#createPod();
+    if (!this.#sts && alive.length > want) {
       // Like the ReplicaSet controller: unready pods first, then the newest.
       const victims = alive
         .sort((a, b) => Number(isReady(a)) - Number(isReady(b)) || String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)))
@@ -338,7 +363,37 @@ export class FakeCluster {
     const pods = [...this.objects.get('pods')!.values()].filter((p) => !p.metadata.deletionTimestamp);
     const ready = pods.filter(isReady).length;
     const status = { observedGeneration: d.metadata.generation, replicas: pods.length, updatedReplicas: pods.length, readyReplicas: ready, availableReplicas: ready, ...(pods.length > ready ? { unavailableReplicas: pods.length - ready } : {}) };
-    if (JSON.stringify(status) !== JSON.stringify(d.status)) this.#write('deployments', 'MODIFIED', { ...structuredClone(d), status });
+    if (this.#sts) Object.assign(status, { currentReplicas: pods.length });
+    if (JSON.stringify(status) !== JSON.stringify(d.status)) this.#write(this.#wk, 'MODIFIED', { ...structuredClone(d), status });
+  }
+
+  /**
+   * The StatefulSet controller: pods are `name-0 … name-(N-1)`. OrderedReady creates the lowest
+   * missing ordinal only when every lower one is Ready, and removes the highest ordinal only when
+   * no other pod is terminating; Parallel creates and removes them all at once.
+   */
+  #statefulSetPods(want: number, alive: KObject[]): void {
+    const ordinalOf = (p: KObject) => Number(/-(\d+)$/.exec(p.metadata.name as string)![1]);
+    const byOrdinal = new Map(alive.map((p) => [ordinalOf(p), p] as const));
+    const all = [...this.objects.get('pods')!.values()];
+    const ordered = this.o.podManagementPolicy === 'OrderedReady';
+    for (let i = 0; i < want; i++) {
+      if (byOrdinal.has(i)) {
+        if (ordered && !isReady(byOrdinal.get(i)!)) break;
+        continue;
+      }
+      if (all.some((p) => p.metadata.name === `${this.o.deployment}-${i}`)) break; // still terminating
+      this.#createPod(false, i);
+      if (ordered) break;
+    }
+    const extra = alive.filter((p) => ordinalOf(p) >= want).sort((a, b) => ordinalOf(b) - ordinalOf(a));
+    const terminating = all.some((p) => p.metadata.deletionTimestamp);
+    for (const v of ordered ? (terminating ? [] : extra.slice(0, 1)) : extra) {
+      const p = structuredClone(v);
+      p.metadata.deletionTimestamp = rfc3339(Date.now() + this.o.terminationGraceSeconds * 1000);
+      p.metadata.deletionGracePeriodSeconds = this.o.terminationGraceSeconds;
+      this.#write('pods', 'MODIFIED', p);
+    }
   }
 
   #scrape(): void {
@@ -373,7 +428,7 @@ export class FakeCluster {
     const noMetrics = decision.utilization === undefined && decision.reason === 'no metrics for the ready pods';
     if (decision.rescale) {
       this.truth.decisions.push({ atWall: now, from: current, to: decision.desired, reason: decision.reason });
-      this.#write('deployments', 'MODIFIED', { ...structuredClone(d), metadata: { ...structuredClone(d.metadata), generation: (d.metadata.generation as number) + 1 }, spec: { ...structuredClone(d.spec), replicas: decision.desired } });
+      this.#write(this.#wk, 'MODIFIED', { ...structuredClone(d), metadata: { ...structuredClone(d.metadata), generation: (d.metadata.generation as number) + 1 }, spec: { ...structuredClone(d.spec), replicas: decision.desired } });
       status.lastScaleTime = t;
       this.#event('Normal', 'SuccessfulRescale', `New size: ${decision.desired}; reason: ${decision.reason}`);
     }
