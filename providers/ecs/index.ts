@@ -1,7 +1,8 @@
 /**
  * The `aws-ecs` provider: one ECS service scaled by Application Auto Scaling.
  *
- *   sample()   DescribeServices (desired / running / pending, a point read) every poll, plus
+ *   sample()   DescribeServices (desired / running / pending, a point read) and the service's
+ *              tasks (ready = RUNNING and healthy, per-task start times) every poll, plus
  *              CloudWatch CPU / memory (and Container Insights task counts) every
  *              metric_interval, re-reading metric_lookback because points arrive late; each
  *              metric point leaves once, again only if CloudWatch revised it.
@@ -9,7 +10,7 @@
  *              (paginated, including not-scaled ones with their reasons).
  *   describe() scalable target, policies and their alarms -> ScalingConfig and warnings.
  */
-import { DescribeClustersCommand, DescribeServicesCommand, type Service } from '@aws-sdk/client-ecs';
+import { DescribeClustersCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, DescribeTasksCommand, paginateListTasks, type Service, type Task } from '@aws-sdk/client-ecs';
 import { DescribeScalableTargetsCommand, paginateDescribeScalingActivities, paginateDescribeScalingPolicies, type ScalingActivity, type ScalingPolicy } from '@aws-sdk/client-application-auto-scaling';
 import { DescribeAlarmsCommand, GetMetricDataCommand, type MetricAlarm, type MetricDataQuery, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
 import type { HasMetricDelay, PlatformEvent, PlatformSample, Provider, ProviderContext, ProviderFactory, TargetDescription } from '../../src/provider.js';
@@ -17,7 +18,7 @@ import { ProviderError } from '../../src/errors.js';
 import { createEcsClients, type EcsClients } from './clients.js';
 import { ecsScalingConfig } from './config-map.js';
 import { toProviderError, type AwsCall } from './errors.js';
-import { activityEvents, deploymentEvents, mergeMetricPages, metricSamples, serviceEvents, serviceSample, SOURCE, type MetricQueryMeaning } from './map.js';
+import { activityEvents, deploymentEvents, mergeMetricPages, metricSamples, serviceEvents, serviceSample, SOURCE, taskReadyEvents, taskSamples, type MetricQueryMeaning } from './map.js';
 import { PointDedupe } from './point-dedupe.js';
 import type { EcsSettings } from './settings.js';
 
@@ -41,6 +42,12 @@ export class EcsProvider implements Provider, HasMetricDelay {
   #disabled = new Set<string>();
   #warned = new Set<string>();
   #closed = false;
+  /** Health check in the service's task definition, by task definition ARN (read once each). */
+  #healthChecks = new Map<string, boolean>();
+  #lastTasksReadAt: number | null = null;
+  /** The tasks have been read at least once: from then on `ready` only comes from them. */
+  #tasksRead = false;
+  #taskEvents = new Map<string, PlatformEvent>();
 
   constructor(settings: EcsSettings, ctx: ProviderContext) {
     this.#s = settings;
@@ -142,6 +149,11 @@ export class EcsProvider implements Provider, HasMetricDelay {
     // Probe the metric and activity reads now, so a missing permission shows up in `check`.
     await soft('cloudwatch:GetMetricData', () => this.#metrics(signal, true));
     await soft('application-autoscaling:DescribeScalingActivities', () => this.#activities(this.#ctx.clock.wallNow() - 3_600_000, signal, 1));
+    if (this.#s.tasks) {
+      const tasks = await soft('ecs:ListTasks', () => this.#tasks(signal));
+      if (tasks === undefined) warnings.push('without the tasks, `ready` is the RUNNING count: a task still failing its health check counts as ready');
+      else if (svc.taskDefinition) await soft('ecs:DescribeTaskDefinition', () => this.#hasHealthCheck(svc.taskDefinition!, signal));
+    }
     if ((svc.deployments?.length ?? 0) > 1) warnings.push(`${svc.deployments!.length} deployments are active: the counts include the tasks of all of them until the rollout completes`);
     if (!config.scaling.timings.metricResolutionMs) config.scaling.timings.metricResolutionMs = this.#periodMs;
     config.scaling.details = {
@@ -220,9 +232,71 @@ export class EcsProvider implements Provider, HasMetricDelay {
     return metricSamples(mergeMetricPages(pages), meaning, periodMs);
   }
 
+  /** The service's tasks: ListTasks (paginated) then DescribeTasks, 100 at a time. */
+  async #tasks(signal: AbortSignal): Promise<Task[]> {
+    const arns = await this.#call('ecs:ListTasks', this.#c.endpoints.ecs, async () => {
+      const out: string[] = [];
+      for await (const page of paginateListTasks({ client: this.#c.ecs, pageSize: 100 }, { cluster: this.#s.cluster, serviceName: this.#serviceName, desiredStatus: 'RUNNING' })) {
+        if (signal.aborted) break;
+        out.push(...(page.taskArns ?? []));
+      }
+      return out;
+    });
+    const tasks: Task[] = [];
+    for (let i = 0; i < arns.length; i += 100) {
+      const chunk = arns.slice(i, i + 100);
+      const out = await this.#call('ecs:DescribeTasks', this.#c.endpoints.ecs, () => this.#c.ecs.send(new DescribeTasksCommand({ cluster: this.#s.cluster, tasks: chunk }), { abortSignal: signal }));
+      tasks.push(...(out.tasks ?? []));
+    }
+    return tasks;
+  }
+
+  /** Whether a task definition has a container health check; unknown (unreadable) counts as none. */
+  async #hasHealthCheck(taskDefinition: string, signal: AbortSignal): Promise<boolean> {
+    const known = this.#healthChecks.get(taskDefinition);
+    if (known !== undefined) return known;
+    const out = await this.#call('ecs:DescribeTaskDefinition', this.#c.endpoints.ecs, () => this.#c.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition }), { abortSignal: signal }));
+    const has = (out.taskDefinition?.containerDefinitions ?? []).some((c) => (c.healthCheck?.command?.length ?? 0) > 0);
+    this.#healthChecks.set(taskDefinition, has);
+    return has;
+  }
+
+  /** Ready samples and events from the tasks; null when they cannot be read (ready then comes from DescribeServices). */
+  async #taskReadiness(signal: AbortSignal): Promise<PlatformSample[] | null> {
+    if (!this.#s.tasks || this.#disabled.has('ecs:ListTasks') || this.#disabled.has('ecs:DescribeTasks')) return null;
+    try {
+      const tasks = await this.#tasks(signal);
+      const readAt = this.#ctx.clock.wallNow();
+      const defs = [...new Set(tasks.map((t) => t.taskDefinitionArn).filter((x): x is string => !!x))];
+      let hasHc = false;
+      for (const d of defs) {
+        try {
+          hasHc ||= await this.#hasHealthCheck(d, signal);
+        } catch (err) {
+          this.#soft('ecs:DescribeTaskDefinition', err);
+          hasHc ||= tasks.some((t) => t.healthStatus === 'HEALTHY' || t.healthStatus === 'UNHEALTHY');
+        }
+      }
+      const prev = this.#lastTasksReadAt;
+      this.#lastTasksReadAt = readAt;
+      this.#tasksRead = true;
+      for (const e of taskReadyEvents(tasks, hasHc, readAt, prev)) if (!this.#taskEvents.has(e.id!)) this.#taskEvents.set(e.id!, e);
+      if (this.#taskEvents.size > 5000) this.#taskEvents.delete(this.#taskEvents.keys().next().value as string);
+      return taskSamples(tasks, hasHc, readAt, prev);
+    } catch (err) {
+      this.#soft('ecs:ListTasks', err);
+      this.#lastTasksReadAt = null;
+      return null;
+    }
+  }
+
   async sample(signal: AbortSignal): Promise<PlatformSample[]> {
     const { svc, atWall } = await this.#describeService(signal);
-    const out: PlatformSample[] = [serviceSample(svc, atWall)];
+    const ready = await this.#taskReadiness(signal);
+    // Once the tasks were read, a failed read leaves `ready` out (a gap) rather than mixing in
+    // DescribeServices' RUNNING count, which means something else.
+    const readyFromService = ready === null && (!this.#tasksRead || this.#disabled.has('ecs:ListTasks'));
+    const out: PlatformSample[] = [serviceSample(svc, atWall, readyFromService), ...(ready ?? [])];
     const periodMs = this.#periodMs ?? 60_000;
     const every = this.#s.metric_interval ?? Math.max(10_000, periodMs);
     const now = this.#ctx.clock.now();
@@ -269,7 +343,7 @@ export class EcsProvider implements Provider, HasMetricDelay {
 
   async events(sinceWall: number, signal: AbortSignal): Promise<PlatformEvent[]> {
     const { svc } = await this.#describeService(signal);
-    const out = [...serviceEvents(svc.events), ...deploymentEvents(svc.deployments)];
+    const out = [...serviceEvents(svc.events), ...deploymentEvents(svc.deployments), ...this.#taskEvents.values()];
     if (!this.#disabled.has('application-autoscaling:DescribeScalingActivities')) {
       try {
         const acts = await this.#activities(sinceWall, signal);

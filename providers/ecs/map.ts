@@ -9,7 +9,7 @@
  *   = period: the value describes [atWall - resolutionMs, atWall], never a moment after atWall.
  * - Service events, deployments and scaling activities carry their own createdAt / StartTime.
  */
-import type { Deployment, Service, ServiceEvent } from '@aws-sdk/client-ecs';
+import type { Deployment, Service, ServiceEvent, Task } from '@aws-sdk/client-ecs';
 import type { ScalingActivity } from '@aws-sdk/client-application-auto-scaling';
 import type { MetricDataResult } from '@aws-sdk/client-cloudwatch';
 import type { PlatformEvent, PlatformEventType, PlatformSample } from '../../src/provider.js';
@@ -22,20 +22,21 @@ export const SOURCE = {
   cpu: 'cloudwatch:CPUUtilization',
   memory: 'cloudwatch:MemoryUtilization',
   insights: 'cloudwatch:ContainerInsights',
+  tasks: 'ecs:tasks',
 } as const;
 
 const ms = (d: Date | undefined): number | undefined => (d instanceof Date && Number.isFinite(d.getTime()) ? d.getTime() : undefined);
 
 /**
- * Replica counts from DescribeServices. ECS has no per-service readiness count: `ready` is the
- * RUNNING tasks (a task behind a load balancer may still be failing its first health check).
+ * Replica counts from DescribeServices. ECS has no per-service readiness count: without the
+ * tasks (`withReady`), `ready` is the RUNNING tasks, which may still fail their health check.
  */
-export function serviceSample(svc: Service, readAtWall: number): PlatformSample {
+export function serviceSample(svc: Service, readAtWall: number, withReady = true): PlatformSample {
   const out: PlatformSample = { atWall: readAtWall, resolutionMs: 0, source: SOURCE.service };
   if (typeof svc.desiredCount === 'number') out.desired = svc.desiredCount;
   if (typeof svc.runningCount === 'number') {
     out.running = svc.runningCount;
-    out.ready = svc.runningCount;
+    if (withReady) out.ready = svc.runningCount;
   }
   if (typeof svc.pendingCount === 'number') out.pending = svc.pendingCount;
   return out;
@@ -173,4 +174,61 @@ export function metricSamples(results: readonly MetricDataResult[], meaning: Rea
     }
   }
   return [...bySourceAndTime.values()].sort((a, b) => a.atWall - b.atWall || a.source.localeCompare(b.source));
+}
+
+/**
+ * A task serves once it is RUNNING and, when its task definition has a container health check,
+ * HEALTHY (ECS itself waits for that before it counts a deployment healthy).
+ */
+export function taskServes(t: Task, hasHealthCheck: boolean): boolean {
+  return t.lastStatus === 'RUNNING' && (hasHealthCheck ? t.healthStatus === 'HEALTHY' : t.healthStatus !== 'UNHEALTHY');
+}
+
+/**
+ * `ready` from the service's tasks. Without a health check a task is ready from its own
+ * `startedAt` (millisecond API time), so besides the count at the read this also gives the
+ * count just before and at each start since the previous read: the analysis then places a
+ * replica's readiness to the millisecond, not to the poll. With a health check ECS gives no
+ * time for HEALTHY: the count at the read is all there is.
+ */
+export function taskSamples(tasks: readonly Task[], hasHealthCheck: boolean, readAtWall: number, prevReadAtWall: number | null): PlatformSample[] {
+  const at = (atWall: number, ready: number): PlatformSample => ({ atWall, resolutionMs: 0, source: SOURCE.tasks, ready });
+  const ready = tasks.filter((t) => taskServes(t, hasHealthCheck)).length;
+  const out: PlatformSample[] = [];
+  if (!hasHealthCheck && prevReadAtWall !== null) {
+    const starts = tasks
+      .filter((t) => taskServes(t, false))
+      .map((t) => ms(t.startedAt))
+      .filter((x): x is number => x !== undefined);
+    const fresh = [...new Set(starts.filter((x) => x > prevReadAtWall && x < readAtWall))].sort((a, b) => a - b);
+    for (const start of fresh) {
+      const before = starts.filter((x) => x < start).length;
+      out.push(at(start - 1, before), at(start, starts.filter((x) => x <= start).length));
+    }
+  }
+  out.push(at(readAtWall, ready));
+  return out;
+}
+
+/** One `replica-ready` event per task: at its startedAt, or (health check) at the read that first saw it HEALTHY. */
+export function taskReadyEvents(tasks: readonly Task[], hasHealthCheck: boolean, readAtWall: number, prevReadAtWall: number | null): PlatformEvent[] {
+  const out: PlatformEvent[] = [];
+  for (const t of tasks) {
+    if (!t.taskArn || !taskServes(t, hasHealthCheck)) continue;
+    // Already healthy at the first read: when is unknown, and it is not news.
+    if (hasHealthCheck && prevReadAtWall === null) continue;
+    const id = t.taskArn.split('/').pop()!;
+    const started = ms(t.startedAt);
+    const precise = !hasHealthCheck && started !== undefined;
+    out.push({
+      atWall: precise ? started : readAtWall,
+      // HEALTHY happened since the previous read (or before the first one).
+      resolutionMs: precise || prevReadAtWall === null ? 0 : readAtWall - prevReadAtWall,
+      source: SOURCE.tasks,
+      type: 'replica-ready',
+      id: `ecs-task-ready:${id}`,
+      message: `task ${id} ${hasHealthCheck ? 'healthy' : 'running'}${started !== undefined && hasHealthCheck ? ` (started ${((readAtWall - started) / 1000).toFixed(1)} s before this read)` : ''}`,
+    });
+  }
+  return out;
 }

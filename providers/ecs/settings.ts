@@ -47,6 +47,10 @@ export const ecsSettingsSchema = z
     container_insights: z.enum(['auto', 'on', 'off']).default('auto').meta({
       description: 'Read ECS/ContainerInsights task counts: auto = when the cluster has Container Insights enabled (needs ecs:DescribeClusters).',
     }),
+    tasks: z.boolean().default(true).meta({
+      description:
+        "Read the service's tasks (ecs:ListTasks, ecs:DescribeTasks, ecs:DescribeTaskDefinition) every poll: ready = RUNNING and passing the container health check, with per-task start times. false: ready = RUNNING from DescribeServices.",
+    }),
     max_attempts: positiveInt('Attempts per AWS call, including SDK retries of throttling and 5xx.').default(3),
   })
   .refine((s) => s.metric_interval === undefined || s.metric_interval >= 1000, { error: 'metric_interval must be at least 1s', path: ['metric_interval'] });

@@ -10,7 +10,8 @@
  * period), so every timestamp it reports is real epoch time the provider can align.
  *
  * Ground truth for tests: `decisions` (every desired-count change the model made) and
- * `readiness` (every change of the RUNNING count).
+ * `readiness` (every change of the count of tasks that serve: RUNNING, and HEALTHY when the
+ * task definition has a container health check, `healthCheckMs` after the task started).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -37,6 +38,8 @@ export interface FakeEcsOptions {
   scaleInCooldownMs?: number;
   /** PENDING -> RUNNING time of a new task. */
   taskStartMs?: number;
+  /** 0: no container health check. Else the task turns HEALTHY this long after RUNNING (and serves only then). */
+  healthCheckMs?: number;
   /** How long after its period ends a CloudWatch point becomes visible. */
   metricDelayMs?: number;
   containerInsights?: boolean;
@@ -66,6 +69,7 @@ interface Point {
 interface Task {
   id: string;
   createdAt: number;
+  /** RUNNING from here (startedAt). */
   readyAt: number;
 }
 
@@ -75,6 +79,7 @@ export class FakeEcs {
   readonly o: Required<Omit<FakeEcsOptions, 'app'>> & { app: CapacityAppOptions };
   readonly app: CapacityApp;
   readonly decisions: FakeDecision[] = [];
+  /** `running`: tasks that serve (see the file comment). */
   readonly readiness: { atWall: number; running: number }[] = [];
   readonly requests: { target: string; body: unknown; accessKeyId?: string }[] = [];
   readonly #server = http.createServer((req, res) => void this.#handle(req, res));
@@ -106,6 +111,7 @@ export class FakeEcs {
       scaleOutCooldownMs: 3000,
       scaleInCooldownMs: 3000,
       taskStartMs: 500,
+      healthCheckMs: 0,
       metricDelayMs: 1500,
       containerInsights: false,
       activitiesPageSize: 2,
@@ -125,6 +131,10 @@ export class FakeEcs {
   }
   get running(): number {
     return this.#tasks.filter((t) => t.readyAt <= Date.now()).length;
+  }
+  /** Tasks that serve: RUNNING, and HEALTHY when there is a health check. */
+  get serving(): number {
+    return this.#tasks.filter((t) => t.readyAt + this.o.healthCheckMs <= Date.now()).length;
   }
 
   /** Make the next `times` calls of `op` (e.g. `DescribeServices`, or `*`) fail. */
@@ -171,10 +181,15 @@ export class FakeEcs {
   }
 
   #syncApp(): void {
-    const running = this.running;
+    const running = this.serving;
     if (running !== this.app.replicas) {
+      const now = Date.now();
+      // A task serves from its own time (startedAt, plus the health check), which this 25 ms tick
+      // only notices later: the ground truth is that time, not the tick's.
+      const servingSince = this.#tasks.map((t) => t.readyAt + this.o.healthCheckMs).filter((x) => x <= now);
+      const atWall = running > this.app.replicas && servingSince.length > 0 ? Math.max(...servingSince) : now;
       this.app.setReplicas(running);
-      this.readiness.push({ atWall: Date.now(), running });
+      this.readiness.push({ atWall, running });
       if (running === this.#desired) this.#event('has reached a steady state.');
     }
   }
@@ -334,7 +349,50 @@ export class FakeEcs {
       return { ScalingActivities: page, ...(from + size < all.length ? { NextToken: String(from + size) } : {}) };
     },
     GetMetricData: (b: Record<string, unknown>) => this.#metricData(b),
+    ListTasks: (b: Record<string, unknown>) => {
+      if (b.serviceName !== this.o.service) return { taskArns: [] };
+      const arns = this.#tasks.map((t) => this.#taskArn(t));
+      const size = Math.min(Number(b.maxResults ?? 100), 2); // small pages, to exercise pagination
+      const from = Number(b.nextToken ?? 0);
+      return { taskArns: arns.slice(from, from + size), ...(from + size < arns.length ? { nextToken: String(from + size) } : {}) };
+    },
+    DescribeTasks: (b: Record<string, unknown>) => {
+      const wanted = new Set((b.tasks as string[]) ?? []);
+      const now = Date.now();
+      const hc = this.o.healthCheckMs > 0;
+      const tasks = this.#tasks
+        .filter((t) => wanted.has(this.#taskArn(t)))
+        .map((t) => {
+          const running = t.readyAt <= now;
+          const health = hc && running && t.readyAt + this.o.healthCheckMs <= now ? 'HEALTHY' : 'UNKNOWN';
+          return {
+            taskArn: this.#taskArn(t),
+            group: `service:${this.o.service}`,
+            lastStatus: running ? 'RUNNING' : 'PENDING',
+            desiredStatus: 'RUNNING',
+            healthStatus: health,
+            createdAt: sec(t.createdAt),
+            ...(running ? { startedAt: sec(t.readyAt) } : {}),
+            taskDefinitionArn: `arn:aws:ecs:${this.o.region}:${this.o.account}:task-definition/web:7`,
+            containers: [{ name: 'app', lastStatus: running ? 'RUNNING' : 'PENDING', healthStatus: health }],
+          };
+        });
+      return { tasks, failures: [] };
+    },
+    DescribeTaskDefinition: () => ({
+      taskDefinition: {
+        family: 'web',
+        revision: 7,
+        containerDefinitions: [
+          { name: 'app', image: 'example.invalid/web:7', ...(this.o.healthCheckMs > 0 ? { healthCheck: { command: ['CMD-SHELL', 'curl -f http://localhost/ || exit 1'], interval: 5, timeout: 2, retries: 3 } } : {}) },
+        ],
+      },
+    }),
   };
+
+  #taskArn(t: Task): string {
+    return `arn:aws:ecs:${this.o.region}:${this.o.account}:task/${this.o.cluster}/${t.id}`;
+  }
 
   #metricData(b: Record<string, unknown>): unknown {
     const start = Number(b.StartTime) * 1000;

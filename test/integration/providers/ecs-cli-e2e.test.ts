@@ -110,11 +110,15 @@ describe('scaleproof run against the fake ECS control plane', () => {
     expectSeenWithinOnePoll(up.firstDesiredIncrease, decision.atWall - startedAtWall, POLL_MS, SLACK_MS, { checkMargin: true });
   });
 
-  it('measures ready-at-peak within one poll of the tasks reaching RUNNING', () => {
+  it('measures ready-at-peak to the millisecond from the tasks’ own start times', () => {
     const up = report.scaleUps[0]!;
     const reached = fake.readiness.find((r) => r.atWall - startedAtWall >= up.loadChangeT && r.running >= up.peakDesired)!;
     expect(reached).toBeDefined();
-    expectSeenWithinOnePoll(up.readyAtPeak, reached.atWall - startedAtWall, POLL_MS, SLACK_MS);
+    expectSeenWithinOnePoll(up.readyAtPeak, reached.atWall - startedAtWall, POLL_MS, SLACK_MS, { checkMargin: true });
+    // DescribeTasks' startedAt (no health check here) places it exactly, not to the 250 ms poll.
+    expect(Math.abs(up.readyAtPeak.atT! - (reached.atWall - startedAtWall))).toBeLessThanOrEqual(2);
+    expect(up.readyAtPeak.marginMs).toBeLessThanOrEqual(2);
+    expect(records.some((r) => r.kind === 'event' && r.source === 'ecs:tasks' && r.type === 'replica-ready')).toBe(true);
   });
 
   it('measures the scale-down decision within one poll of the model’s record', () => {

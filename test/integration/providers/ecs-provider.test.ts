@@ -196,4 +196,51 @@ describe('aws-ecs provider against the fake control plane', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/cloudwatch:GetMetricData.*no longer reading it/);
   });
+
+  it('with a container health check, ready counts HEALTHY tasks only, from the tasks, while running counts RUNNING', async () => {
+    fake = new FakeEcs({ minCapacity: 1, maxCapacity: 4, targetValue: 50, scaleOutDatapoints: 2, scaleOutCooldownMs: 1000, taskStartMs: 200, healthCheckMs: 800, app: { concurrency: 4, serviceMs: 40 } });
+    await fake.start();
+    const p = provider(fake.url);
+    expect((await p.describe(signal())).warnings.join('\n')).not.toMatch(/without the tasks/);
+    const samples: PlatformSample[] = [];
+    const events = new Map<string, PlatformEvent>();
+    const startWall = Date.now();
+    let stop = false;
+    const poll = (async () => {
+      while (!stop) {
+        samples.push(...(await p.sample(signal())));
+        for (const e of await p.events(startWall, signal())) events.set(e.id ?? `${e.atWall}${e.message}`, e);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    await driveLoad(fake.app.url, 180, 4000);
+    stop = true;
+    await poll;
+    const peak = Math.max(...fake.decisions.map((d) => d.to));
+    expect(peak).toBeGreaterThan(1);
+    // ready only from the tasks; DescribeServices keeps running/desired and leaves ready out.
+    expect(samples.filter((s) => s.source === 'ecs:DescribeServices').every((s) => s.ready === undefined)).toBe(true);
+    const healthyAt = fake.readiness.find((r) => r.atWall >= startWall && r.running >= peak)!.atWall;
+    const firstReady = samples.filter((s) => s.source === 'ecs:tasks' && (s.ready ?? 0) >= peak).sort((a, b) => a.atWall - b.atWall)[0]!;
+    // Seen at the first read after the tasks turned HEALTHY (800 ms after RUNNING), not before.
+    expect(firstReady.atWall).toBeGreaterThanOrEqual(healthyAt);
+    expect(firstReady.atWall - healthyAt).toBeLessThan(400);
+    const runningPeak = samples.filter((s) => s.source === 'ecs:DescribeServices' && (s.running ?? 0) >= peak).sort((a, b) => a.atWall - b.atWall)[0]!;
+    expect(firstReady.atWall - runningPeak.atWall).toBeGreaterThan(500);
+    const ready = [...events.values()].filter((e) => e.source === 'ecs:tasks' && e.type === 'replica-ready');
+    expect(ready.length).toBeGreaterThanOrEqual(peak - 1); // one per task started during the run (a scale-in and out adds more)
+    expect(ready.every((e) => /healthy/.test(e.message) && e.resolutionMs > 0 && e.resolutionMs < 400)).toBe(true);
+  });
+
+  it('falls back to ready = RUNNING, with a warning, when the tasks cannot be listed', async () => {
+    fake = new FakeEcs();
+    await fake.start();
+    fake.inject('ListTasks', 'access-denied');
+    const p = provider(fake.url);
+    const d = await p.describe(signal());
+    expect(d.warnings.join('\n')).toMatch(/ecs:ListTasks[\s\S]*without the tasks, `ready` is the RUNNING count/);
+    const s = await p.sample(signal());
+    expect(s.find((x) => x.source === 'ecs:DescribeServices')).toMatchObject({ running: 1, ready: 1 });
+    expect(s.some((x) => x.source === 'ecs:tasks')).toBe(false);
+  });
 });
