@@ -12,7 +12,7 @@ export async function validateCommand(file: string, cx: CommandContext): Promise
     const total = load.stages.reduce((a, s) => a + s.duration, 0);
     const peak = Math.max(load.start, ...load.stages.map((s) => s.rate ?? s.vus ?? 0));
     const unit = load.model === 'open' ? 'req/s' : 'virtual users';
-    lines.push(`  load: ${load.model} model, ${load.stages.length} stages over ${formatDuration(total)}, peak ${peak} ${unit}, ${load.requests.length} request${load.requests.length === 1 ? '' : 's'}`);
+    lines.push(`  load: ${load.model} model, ${load.stages.length} stage${load.stages.length === 1 ? '' : 's'} over ${formatDuration(total)}, peak ${peak} ${unit}, ${load.requests.length} request${load.requests.length === 1 ? '' : 's'}`);
   }
   if (profile.observe_after) lines.push(`  observe after load: ${formatDuration(profile.observe_after)}`);
   const targets = Object.keys(profile.targets).filter((k) => profile.targets[k as keyof typeof profile.targets] !== undefined);
