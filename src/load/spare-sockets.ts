@@ -39,6 +39,7 @@ export class SpareSockets {
   readonly #target: buildConnector.Options;
   readonly #clock: Clock;
   readonly #spares = new Map<number, Spare>();
+  #destroyed = false;
 
   constructor(o: ConnectorOptions) {
     this.#clock = o.clock;
@@ -66,7 +67,9 @@ export class SpareSockets {
   open(slot: number): Promise<void> {
     return new Promise((resolve) => {
       this.#connect({ ...this.#target }, (err, socket) => {
-        if (!err && socket) this.#spares.set(slot, { socket, openedAt: this.#clock.now() });
+        // A pre-open cut short (abort, close) may still finish connecting: do not keep that socket.
+        if (!err && socket && this.#destroyed) socket.destroy();
+        else if (!err && socket) this.#spares.set(slot, { socket, openedAt: this.#clock.now() });
         resolve();
       });
     });
@@ -78,6 +81,7 @@ export class SpareSockets {
 
   /** Closes the spares no request used. */
   destroy(): void {
+    this.#destroyed = true;
     for (const s of this.#spares.values()) s.socket.destroy();
     this.#spares.clear();
   }
