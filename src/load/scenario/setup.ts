@@ -24,9 +24,17 @@ export interface SetupOptions {
 }
 
 export async function runSetup(opts: SetupOptions): Promise<Record<string, string>> {
-  // Per user: each virtual user sends the setup itself (user-setup.ts); these stand-ins only let
-  // the load's requests be checked once, before any load.
-  if (opts.load.setup?.per === 'user') return placeholderVars(opts.load);
+  // Per user: each virtual user sends the setup itself (user-setup.ts). Here every step is only
+  // checked, in order, with stand-ins for the captures (every problem before any load); the
+  // stand-ins then let the load's requests be checked the same way.
+  if (opts.load.setup?.per === 'user') {
+    const seen: Record<string, string> = {};
+    for (const step of opts.load.setup.requests) {
+      prepareSetupRequests(opts.baseUrl, opts.load, [step], { env: opts.env, vars: seen });
+      for (const name of Object.keys(step.capture)) seen[name] = '';
+    }
+    return placeholderVars(opts.load);
+  }
   const steps = opts.load.setup?.requests ?? [];
   const vars: Record<string, string> = {};
   if (steps.length === 0) return vars;

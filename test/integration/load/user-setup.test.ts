@@ -93,6 +93,16 @@ describe('setup per user', () => {
     expect(records.filter((r) => r.request === 'login').reduce((n, r) => n + r.errors.http5xx, 0)).toBe(1);
   });
 
+  it('finds a problem in a later setup step before any load (an unset environment variable)', async () => {
+    const s = await authServer();
+    const steps = [
+      { name: 'login', method: 'POST', path: '/login', json: { user: 'u' }, capture: { token: '$.token' } },
+      { name: 'profile', path: '/api', headers: { authorization: 'Bearer {{ vars.token }}', 'x-tenant': '{{ env.NOT_SET_ANYWHERE }}' } },
+    ];
+    await expect(runOnce(load({ setup: { per: 'user', requests: steps } }), s.url)).rejects.toThrow(/NOT_SET_ANYWHERE is not set/);
+    expect(s.logins).toBe(0);
+  });
+
   it('is refused for the open model, and a setup name may not repeat a request name', () => {
     const open = loadSchema.safeParse({ stages: [{ duration: '1s', rate: 1 }], setup: { per: 'user', requests: [{ name: 'login', path: '/login' }] } });
     expect(open.success).toBe(false);
