@@ -131,6 +131,7 @@ export class AcaProvider implements Provider, HasMetricDelay {
 
   async sample(signal: AbortSignal): Promise<PlatformSample[]> {
     if (!this.#app) await this.#getApp(signal);
+    const startWall = this.#ctx.clock.wallNow();
     const revisions = await this.#revisions(signal);
     let replicas: ReplicaView[] | undefined;
     if (this.#replicasOn) {
@@ -141,7 +142,8 @@ export class AcaProvider implements Provider, HasMetricDelay {
       }
     }
     const atWall = this.#ctx.clock.wallNow();
-    const sample = replicaSample(revisions, replicas, atWall);
+    // The counts stand for the whole read (revisions, then replicas): its duration is their resolution.
+    const sample = { ...replicaSample(revisions, replicas, atWall), resolutionMs: atWall - startWall };
     const read: ReadState = { atWall, desired: sample.desired ?? 0, replicas: replicas ? new Map(replicas.map((r) => [r.name, r])) : undefined };
     this.#events.push(...diffReads(this.#last, read));
     if (this.#events.length > 1000) this.#events.splice(0, this.#events.length - 1000);

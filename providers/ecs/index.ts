@@ -34,7 +34,7 @@ export class EcsProvider implements Provider, HasMetricDelay {
   readonly #ctx: ProviderContext;
   readonly #c: EcsClients;
   readonly #dedupe = new PointDedupe();
-  #service: { at: number; done: number | null; promise: Promise<{ svc: Service; atWall: number }> } | null = null;
+  #service: { at: number; done: number | null; promise: Promise<{ svc: Service; atWall: number; roundTripMs: number }> } | null = null;
   #desiredHistory: { atWall: number; desired: number }[] = [];
   #periodMs: number | undefined;
   #insights: boolean | undefined;
@@ -81,10 +81,11 @@ export class EcsProvider implements Provider, HasMetricDelay {
   }
 
   /** DescribeServices, shared by sample() and events() of one poll (in flight, or answered < 100 ms ago). */
-  #describeService(signal: AbortSignal): Promise<{ svc: Service; atWall: number }> {
+  #describeService(signal: AbortSignal): Promise<{ svc: Service; atWall: number; roundTripMs: number }> {
     const now = this.#ctx.clock.now();
     if (this.#service && (this.#service.done === null || now - this.#service.done < 100)) return this.#service.promise;
     const promise = this.#call('ecs:DescribeServices', this.#c.endpoints.ecs, async () => {
+      const sentWall = this.#ctx.clock.wallNow();
       const out = await this.#c.ecs.send(new DescribeServicesCommand({ cluster: this.#s.cluster, services: [this.#s.service] }), { abortSignal: signal });
       const atWall = this.#ctx.clock.wallNow();
       const svc = out.services?.find((s) => s.serviceName === this.#serviceName || s.serviceArn === this.#s.service);
@@ -98,7 +99,7 @@ export class EcsProvider implements Provider, HasMetricDelay {
         this.#desiredHistory.push({ atWall, desired: svc.desiredCount });
         if (this.#desiredHistory.length > 2000) this.#desiredHistory.splice(0, 1000);
       }
-      return { svc, atWall };
+      return { svc, atWall, roundTripMs: atWall - sentWall };
     });
     const entry: { at: number; done: number | null; promise: typeof promise } = { at: now, done: null, promise };
     this.#service = entry;
@@ -265,6 +266,7 @@ export class EcsProvider implements Provider, HasMetricDelay {
   async #taskReadiness(signal: AbortSignal): Promise<PlatformSample[] | null> {
     if (!this.#s.tasks || this.#disabled.has('ecs:ListTasks') || this.#disabled.has('ecs:DescribeTasks')) return null;
     try {
+      const startWall = this.#ctx.clock.wallNow();
       const tasks = await this.#tasks(signal);
       const readAt = this.#ctx.clock.wallNow();
       const defs = [...new Set(tasks.map((t) => t.taskDefinitionArn).filter((x): x is string => !!x))];
@@ -282,7 +284,7 @@ export class EcsProvider implements Provider, HasMetricDelay {
       this.#tasksRead = true;
       for (const e of taskReadyEvents(tasks, hasHc, readAt, prev)) if (!this.#taskEvents.has(e.id!)) this.#taskEvents.set(e.id!, e);
       if (this.#taskEvents.size > 5000) this.#taskEvents.delete(this.#taskEvents.keys().next().value as string);
-      return taskSamples(tasks, hasHc, readAt, prev);
+      return taskSamples(tasks, hasHc, readAt, prev, readAt - startWall);
     } catch (err) {
       this.#soft('ecs:ListTasks', err);
       this.#lastTasksReadAt = null;
@@ -291,12 +293,12 @@ export class EcsProvider implements Provider, HasMetricDelay {
   }
 
   async sample(signal: AbortSignal): Promise<PlatformSample[]> {
-    const { svc, atWall } = await this.#describeService(signal);
+    const { svc, atWall, roundTripMs } = await this.#describeService(signal);
     const ready = await this.#taskReadiness(signal);
     // Once the tasks were read, a failed read leaves `ready` out (a gap) rather than mixing in
     // DescribeServices' RUNNING count, which means something else.
     const readyFromService = ready === null && (!this.#tasksRead || this.#disabled.has('ecs:ListTasks'));
-    const out: PlatformSample[] = [serviceSample(svc, atWall, readyFromService), ...(ready ?? [])];
+    const out: PlatformSample[] = [serviceSample(svc, atWall, readyFromService, roundTripMs), ...(ready ?? [])];
     const periodMs = this.#periodMs ?? 60_000;
     const every = this.#s.metric_interval ?? Math.max(10_000, periodMs);
     const now = this.#ctx.clock.now();

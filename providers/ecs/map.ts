@@ -3,7 +3,8 @@
  * clock: the time of a point read comes in as `readAtWall`.
  *
  * Timestamps are the platform's own:
- * - DescribeServices counts are a point read: atWall = when the response arrived, resolution 0.
+ * - DescribeServices counts are a point read: atWall = when the response arrived, resolution =
+ *   the round trip (the service answered somewhere in between).
  * - A CloudWatch datapoint's Timestamp is the START of its period and the value covers the
  *   whole period, so it is emitted at the period's END (Timestamp + period) with resolutionMs
  *   = period: the value describes [atWall - resolutionMs, atWall], never a moment after atWall.
@@ -31,8 +32,8 @@ const ms = (d: Date | undefined): number | undefined => (d instanceof Date && Nu
  * Replica counts from DescribeServices. ECS has no per-service readiness count: without the
  * tasks (`withReady`), `ready` is the RUNNING tasks, which may still fail their health check.
  */
-export function serviceSample(svc: Service, readAtWall: number, withReady = true): PlatformSample {
-  const out: PlatformSample = { atWall: readAtWall, resolutionMs: 0, source: SOURCE.service };
+export function serviceSample(svc: Service, readAtWall: number, withReady = true, roundTripMs = 0): PlatformSample {
+  const out: PlatformSample = { atWall: readAtWall, resolutionMs: Math.max(0, roundTripMs), source: SOURCE.service };
   if (typeof svc.desiredCount === 'number') out.desired = svc.desiredCount;
   if (typeof svc.runningCount === 'number') {
     out.running = svc.runningCount;
@@ -191,8 +192,8 @@ export function taskServes(t: Task, hasHealthCheck: boolean): boolean {
  * replica's readiness to the millisecond, not to the poll. With a health check ECS gives no
  * time for HEALTHY: the count at the read is all there is.
  */
-export function taskSamples(tasks: readonly Task[], hasHealthCheck: boolean, readAtWall: number, prevReadAtWall: number | null): PlatformSample[] {
-  const at = (atWall: number, ready: number): PlatformSample => ({ atWall, resolutionMs: 0, source: SOURCE.tasks, ready });
+export function taskSamples(tasks: readonly Task[], hasHealthCheck: boolean, readAtWall: number, prevReadAtWall: number | null, readMs = 0): PlatformSample[] {
+  const at = (atWall: number, ready: number, resolutionMs = 0): PlatformSample => ({ atWall, resolutionMs, source: SOURCE.tasks, ready });
   const ready = tasks.filter((t) => taskServes(t, hasHealthCheck)).length;
   const out: PlatformSample[] = [];
   if (!hasHealthCheck && prevReadAtWall !== null) {
@@ -206,7 +207,8 @@ export function taskSamples(tasks: readonly Task[], hasHealthCheck: boolean, rea
       out.push(at(start - 1, before), at(start, starts.filter((x) => x <= start).length));
     }
   }
-  out.push(at(readAtWall, ready));
+  // The count at the read stands for the whole read (ListTasks .. DescribeTasks).
+  out.push(at(readAtWall, ready, Math.max(0, readMs)));
   return out;
 }
 
