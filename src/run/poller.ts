@@ -19,8 +19,13 @@ import { DEFAULT_BACKOFF, isRetryable, retryDecision, type BackoffPolicy } from 
 import { SeenSet } from './seen-set.js';
 import { formatDuration } from '../units.js';
 
-/** A read gets at least this long, however short the poll interval. */
-export const MIN_DEADLINE_MS = 250;
+/**
+ * A read gets at least this long, however short the poll interval: on a busy machine a local or
+ * loopback control API can take a few hundred ms to answer, and an answer that comes is data
+ * (stamped with the platform's own time), not a gap. Reads never overlap: a slow one delays the
+ * next poll, never the load.
+ */
+export const MIN_DEADLINE_MS = 1000;
 /** Data older than this (plus the provider's metric delay and resolution) at fetch time is stale. */
 const MIN_STALE_MS = 10_000;
 
