@@ -142,8 +142,7 @@ export class AcaProvider implements Provider, HasMetricDelay {
       }
     }
     const atWall = this.#ctx.clock.wallNow();
-    // The counts stand for the whole read (revisions, then replicas): its duration is their resolution.
-    const sample = { ...replicaSample(revisions, replicas, atWall), resolutionMs: atWall - startWall };
+    const sample = replicaSample(revisions, replicas, atWall, atWall - startWall);
     const read: ReadState = { atWall, desired: sample.desired ?? 0, replicas: replicas ? new Map(replicas.map((r) => [r.name, r])) : undefined };
     this.#events.push(...diffReads(this.#last, read));
     if (this.#events.length > 1000) this.#events.splice(0, this.#events.length - 1000);

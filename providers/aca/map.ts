@@ -51,9 +51,10 @@ export function replicaView(r: Replica, revision: string): ReplicaView {
  * Counts now: desired = the active revisions' `replicas` (the count the scaler set); running /
  * ready / pending from the replica list when it was read.
  */
-export function replicaSample(revisions: readonly Revision[], replicas: readonly ReplicaView[] | undefined, readAtWall: number): PlatformSample {
+/** `readMs`: how long the read took; the counts were true somewhere in it, so it is their resolution. */
+export function replicaSample(revisions: readonly Revision[], replicas: readonly ReplicaView[] | undefined, readAtWall: number, readMs = 0): PlatformSample {
   const active = activeRevisions(revisions);
-  const out: PlatformSample = { atWall: readAtWall, resolutionMs: 0, source: replicas ? SOURCE.replicas : SOURCE.revisions };
+  const out: PlatformSample = { atWall: readAtWall, resolutionMs: Math.max(0, readMs), source: replicas ? SOURCE.replicas : SOURCE.revisions };
   out.desired = active.reduce((n, r) => n + (r.replicas ?? 0), 0);
   if (replicas) {
     out.running = replicas.filter((r) => r.running).length;

@@ -223,11 +223,11 @@ export class KubernetesProvider implements Provider {
   }
 
   /** Find the HPA and the workload; throws not-found / config errors a user can act on. */
-  async #resolve(signal?: AbortSignal): Promise<{ hpa?: Hpa; deployment: Deployment; warnings: string[] }> {
+  async #resolve(signal?: AbortSignal, hpaRead?: Hpa): Promise<{ hpa?: Hpa; deployment: Deployment; warnings: string[] }> {
     const warnings: string[] = [];
     let hpa: Hpa | undefined;
     if (this.#hpaName) {
-      hpa = await this.#readHpa(this.#hpaName);
+      hpa = hpaRead ?? (await this.#readHpa(this.#hpaName));
       const ref = hpa.spec?.scaleTargetRef;
       if (ref && ref.kind !== 'Deployment' && ref.kind !== 'StatefulSet') {
         throw new ProviderError(PROVIDER, 'config', `HPA ${this.#hpaName} scales a ${ref.kind} (${ref.name}); this provider follows Deployments and StatefulSets only`);
@@ -262,18 +262,19 @@ export class KubernetesProvider implements Provider {
     return { ...(hpa ? { hpa } : {}), deployment, warnings };
   }
 
-  /** Only an HPA named: its scaleTargetRef says which kind of workload to ask permissions for. */
-  async #learnKindFromHpa(): Promise<void> {
+  /** Only an HPA named: its scaleTargetRef says which kind of workload to ask permissions for. Kept for #resolve. */
+  async #learnKindFromHpa(): Promise<Hpa | undefined> {
     try {
-      const ref = (await this.#readHpa(this.#hpaName!)).spec?.scaleTargetRef;
-      if (ref?.kind === 'StatefulSet') this.#kind = 'StatefulSet';
+      const hpa = await this.#readHpa(this.#hpaName!);
+      if (hpa.spec?.scaleTargetRef?.kind === 'StatefulSet') this.#kind = 'StatefulSet';
+      return hpa;
     } catch {
-      // the access review and #resolve report what is wrong
+      return undefined; // the access review and #resolve report what is wrong
     }
   }
 
   async describe(signal: AbortSignal): Promise<TargetDescription> {
-    if (!this.#depName && this.#hpaName) await this.#learnKindFromHpa();
+    const hpaRead = !this.#depName && this.#hpaName ? await this.#learnKindFromHpa() : undefined;
     const perms = permissionsNeeded({ hpa: this.#hpaName !== undefined, podMetrics: this.#s.pod_metrics, workload: this.#kind });
     const access = await this.#accessReview(perms);
     signal.throwIfAborted();
@@ -295,7 +296,7 @@ export class KubernetesProvider implements Provider {
         this.#denied.add(permissionLabel(p));
       }
     }
-    const { hpa, deployment, warnings: resolveWarnings } = await this.#resolve(signal);
+    const { hpa, deployment, warnings: resolveWarnings } = await this.#resolve(signal, hpaRead);
     warnings.push(...resolveWarnings);
     const template = deployment.spec?.template?.spec;
     warnings.push(...requestWarnings(template, hpa, this.#workloadLabel));

@@ -38,6 +38,28 @@ function provider(fakeUrl: string, extra: Partial<EcsSettingsInput> = {}) {
 }
 const signal = () => AbortSignal.timeout(10_000);
 
+/** Reads like the poller does, every `everyMs`, until `stop()`; events are kept by id. */
+function pollInBackground(p: Provider, sinceWall: number, everyMs: number) {
+  const samples: PlatformSample[] = [];
+  const events = new Map<string, PlatformEvent>();
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      samples.push(...(await p.sample(signal())));
+      for (const e of await p.events(sinceWall, signal())) events.set(e.id ?? `${e.atWall}${e.message}`, e);
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  return {
+    samples,
+    events,
+    stop: async () => {
+      stopped = true;
+      await loop;
+    },
+  };
+}
+
 async function rejection(p: Promise<unknown>): Promise<ProviderError> {
   const err = await p.then(
     () => null,
@@ -85,21 +107,11 @@ describe('aws-ecs provider against the fake control plane', () => {
     await fake.start();
     const p = provider(fake.url);
     await p.describe(signal());
-    const samples: PlatformSample[] = [];
-    const events = new Map<string, PlatformEvent>();
     const startWall = Date.now();
-    let stop = false;
-    const poll = (async () => {
-      while (!stop) {
-        samples.push(...(await p.sample(signal())));
-        for (const e of await p.events(startWall - 60_000, signal())) events.set(e.id ?? `${e.atWall}${e.message}`, e);
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    })();
+    const { samples, events, stop } = pollInBackground(p, startWall - 60_000, 200);
     await driveLoad(fake.app.url, 180, 7000);
     await new Promise((r) => setTimeout(r, 7000));
-    stop = true;
-    await poll;
+    await stop();
 
     const ups = fake.decisions.filter((d) => d.to > d.from);
     const downs = fake.decisions.filter((d) => d.to < d.from);
@@ -202,17 +214,8 @@ describe('aws-ecs provider against the fake control plane', () => {
     await fake.start();
     const p = provider(fake.url);
     expect((await p.describe(signal())).warnings.join('\n')).not.toMatch(/without the tasks/);
-    const samples: PlatformSample[] = [];
-    const events = new Map<string, PlatformEvent>();
     const startWall = Date.now();
-    let stop = false;
-    const poll = (async () => {
-      while (!stop) {
-        samples.push(...(await p.sample(signal())));
-        for (const e of await p.events(startWall, signal())) events.set(e.id ?? `${e.atWall}${e.message}`, e);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    })();
+    const { samples, events, stop } = pollInBackground(p, startWall, 100);
     await driveLoad(fake.app.url, 180, 4000);
     // Keep reading until the last tasks of the peak are HEALTHY (800 ms after RUNNING), then once more.
     const f = fake;
@@ -220,8 +223,7 @@ describe('aws-ecs provider against the fake control plane', () => {
     expect(peak).toBeGreaterThan(1);
     for (let i = 0; i < 50 && f.serving < peak; i++) await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 300));
-    stop = true;
-    await poll;
+    await stop();
     // ready only from the tasks; DescribeServices keeps running/desired and leaves ready out.
     expect(samples.filter((s) => s.source === 'ecs:DescribeServices').every((s) => s.ready === undefined)).toBe(true);
     const healthyAt = fake.readiness.find((r) => r.atWall >= startWall && r.running >= peak)!.atWall;
