@@ -36,6 +36,7 @@ export function analyze(timeline: Timeline): AnalysisResult {
     cpuPct: series(samples, 'cpuPct'),
     gaps: timeline.gaps,
     load,
+    replicaRecords: byT(timeline.events).filter((e) => e.type === 'scale-up' || e.type === 'replica-ready' || e.type === 'replica-stopped'),
   };
   const cpuTarget = profile.targets.cpu?.target ?? platformCpuTarget(timeline);
   const timings = timeline.target?.description.scaling.timings ?? {};

@@ -15,6 +15,7 @@ import type { GapRecord, LoadRecord } from '../timeline/types.js';
 import type { LoadChange } from './load-changes.js';
 import { loadSlice } from './load-slices.js';
 import { NOT_SEEN, findIndexIn, measure, type Point } from './series.js';
+import type { ReplicaRecord } from './replica-records.js';
 import { followTransition } from './transition.js';
 import type { MeasuredLatency, ScaleUpTransition } from './types.js';
 
@@ -24,10 +25,12 @@ export interface ReplicaSeries {
   cpuPct: readonly Point[];
   gaps: readonly GapRecord[];
   load: readonly LoadRecord[];
+  /** The platform's scale-up, replica-ready and replica-stopped events, in time order. */
+  replicaRecords?: readonly ReplicaRecord[];
 }
 
 export function analyzeScaleUp(change: LoadChange, data: ReplicaSeries, cpuTarget: number | undefined): ScaleUpTransition {
-  const followed = followTransition(change, data.desired, data.ready, data.gaps, 'up');
+  const followed = followTransition(change, data.desired, data.ready, data.gaps, 'up', data.replicaRecords);
   return {
     loadChangeT: change.t,
     fromLevel: change.fromLevel,

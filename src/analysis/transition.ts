@@ -12,9 +12,12 @@
  * extreme, 'unknown' when there is no baseline or no ready data, or when a gap overlaps the
  * interval a milestone fell in (or, for a milestone never seen, the window): a gap is never
  * read as "nothing happened".
+ * Going up, milestones seen in aggregated points are sharpened with per-replica records when
+ * the platform has them (replica-records.ts).
  */
 import type { GapRecord } from '../timeline/types.js';
 import type { LoadChange } from './load-changes.js';
+import { sharpenWithRecords, type ReplicaRecord } from './replica-records.js';
 import type { MeasuredLatency } from './types.js';
 import { NOT_SEEN, findIndexIn, gapBefore, gapOverlaps, lastIndexAtOrBefore, maxOf, measure, minOf, valuesIn, type Point } from './series.js';
 
@@ -34,6 +37,8 @@ export function followTransition(
   ready: readonly Point[],
   gaps: readonly GapRecord[],
   way: 'up' | 'down',
+  /** Per-replica records that may sharpen milestones seen in aggregated points (scale-up only). */
+  records: readonly ReplicaRecord[] = [],
 ): Followed {
   const { t: changeT, windowEndT: endT } = change;
   const beyond = (v: number, ref: number) => (way === 'up' ? v > ref : v < ref);
@@ -47,7 +52,9 @@ export function followTransition(
 
   const firstIndex = findIndexIn(desired, changeT, endT, (v) => beyond(v, baseline));
   if (firstIndex < 0) return { ...unknown, outcome: gapOverlaps(gaps, changeT, endT) ? 'unknown' : 'no-scale' };
-  const first = measure(desired, firstIndex, changeT);
+  const sharpen = way === 'up' && records.length > 0;
+  const coarseFirst = measure(desired, firstIndex, changeT);
+  const first = sharpen ? sharpenWithRecords(coarseFirst, desired, firstIndex, changeT, records, { kind: 'first-increase' }) : coarseFirst;
   const firstHidden = gapBefore(gaps, desired, firstIndex, changeT);
 
   const readyIndex = findIndexIn(ready, changeT, endT, (v) => reached(v, extreme));
@@ -55,7 +62,8 @@ export function followTransition(
     const hidden = ready.length === 0 || firstHidden || gapOverlaps(gaps, changeT, endT);
     return { ...unknown, first, outcome: hidden ? 'unknown' : 'incomplete' };
   }
-  const readyAt = measure(ready, readyIndex, changeT);
+  const coarseReady = measure(ready, readyIndex, changeT);
+  const readyAt = sharpen ? sharpenWithRecords(coarseReady, ready, readyIndex, changeT, records, { kind: 'ready-at', target: extreme }) : coarseReady;
   const hidden = firstHidden || gapBefore(gaps, ready, readyIndex, changeT);
   return { baseline, extreme, first, ready: readyAt, outcome: hidden ? 'unknown' : 'scaled' };
 }

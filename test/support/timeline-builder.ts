@@ -14,6 +14,7 @@ import { profileSchema } from '../../src/profile/schema.js';
 import { buildTimeline } from '../../src/timeline/build.js';
 import type {
   EndRecord,
+  EventRecord,
   ErrorClass,
   HeaderRecord,
   LatencySummary,
@@ -102,6 +103,11 @@ export class TimelineBuilder {
 
   load(t: number, w: LoadWindow = {}): this {
     this.list.push(loadRecord(t, w));
+    return this;
+  }
+
+  event(t: number, type: EventRecord['type'], message = type, opts: { resolutionMs?: number; source?: string } = {}): this {
+    this.list.push({ kind: 'event', t, fetchedT: t, resolutionMs: opts.resolutionMs ?? 0, source: opts.source ?? 'test', type, message });
     return this;
   }
 
