@@ -1,0 +1,114 @@
+/**
+ * The aws-ecs provider with `tasks: false`, against the fake control plane on 127.0.0.1
+ * (test/fakes/ecs). The setting must stop every task read (ListTasks, DescribeTasks,
+ * DescribeTaskDefinition) and take `ready` from DescribeServices' RUNNING count, the same path
+ * as the access-denied fallback but chosen, so without a warning. The fake records every call it
+ * serves (`requests`), which is what proves the task reads never happened.
+ *
+ * The service has a container health check and scales out from 1 to its minimum of 3 on its own
+ * (a bounds rescale: no load needed), so the two ways of counting `ready` differ: RUNNING
+ * (tasks: false) reaches 3 about `healthCheckMs` before HEALTHY (the tasks) does.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import os from 'node:os';
+import path from 'node:path';
+import { FakeEcs } from '../../fakes/ecs/fake-ecs.js';
+import { createEcsProvider } from '../../../providers/ecs/index.js';
+import { ecsSettingsSchema, type EcsSettingsInput } from '../../../providers/ecs/settings.js';
+import { systemClock } from '../../../src/clock.js';
+import { silentLogger } from '../../../src/log.js';
+import type { PlatformEvent, PlatformSample, Provider } from '../../../src/provider.js';
+
+const TASK_OPS = ['ListTasks', 'DescribeTasks', 'DescribeTaskDefinition'];
+const HEALTH_CHECK_MS = 1500;
+
+const saved = { ...process.env };
+// Credentials through the SDK default chain from the environment; no IMDS, no shared files.
+function awsEnv(): void {
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: 'AKIDFAKE',
+    AWS_SECRET_ACCESS_KEY: 'fake-secret',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: path.join(os.tmpdir(), 'scaleproof-no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(os.tmpdir(), 'scaleproof-no-aws-credentials'),
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  });
+  delete process.env.AWS_PROFILE;
+}
+
+let fake: FakeEcs;
+const open: Provider[] = [];
+function provider(extra: Partial<EcsSettingsInput>, warnings: string[] = []) {
+  const settings = ecsSettingsSchema.parse({ region: 'us-east-1', cluster: 'demo', service: 'web', endpoint: fake.url, metric_period: '1s', metric_interval: '1s', metric_lookback: '20s', metric_delay: '3s', max_attempts: 1, ...extra });
+  const p = createEcsProvider(settings, { clock: systemClock, log: { ...silentLogger, warn: (m) => warnings.push(m) }, env: process.env });
+  open.push(p);
+  return p;
+}
+const signal = () => AbortSignal.timeout(10_000);
+/** The operations the fake served, e.g. `DescribeServices`. */
+const ops = () => fake.requests.map((r) => r.target.split('.')[1] ?? '');
+
+beforeAll(() => awsEnv());
+afterEach(async () => {
+  for (const p of open.splice(0)) await p.close();
+  await fake?.close();
+});
+afterAll(() => {
+  process.env = saved;
+});
+
+describe('aws-ecs provider with tasks: false', () => {
+  // Control: the same fake with the default (tasks: true) does read the tasks, so the absence
+  // of those calls below comes from the setting, not from a fake or path that never makes them.
+  it('reads the tasks by default (control)', async () => {
+    fake = new FakeEcs({ healthCheckMs: HEALTH_CHECK_MS });
+    await fake.start();
+    const p = provider({});
+    await p.describe(signal());
+    const s = await p.sample(signal());
+    expect(ops()).toEqual(expect.arrayContaining(TASK_OPS));
+    expect(s.some((x) => x.source === 'ecs:tasks' && x.ready === 1)).toBe(true);
+    expect(s.find((x) => x.source === 'ecs:DescribeServices')?.ready).toBeUndefined();
+  });
+
+  it('never reads the tasks and takes ready from the RUNNING count, unhealthy tasks included', async () => {
+    fake = new FakeEcs({ initialDesired: 1, minCapacity: 3, maxCapacity: 4, taskStartMs: 200, healthCheckMs: HEALTH_CHECK_MS });
+    await fake.start();
+    const warnings: string[] = [];
+    const p = provider({ tasks: false }, warnings);
+    const d = await p.describe(signal());
+    // A choice, not a missing permission: no "without the tasks" warning.
+    expect(d.warnings.join('\n')).not.toMatch(/without the tasks|ListTasks|DescribeTasks|DescribeTaskDefinition/);
+
+    // Poll like the poller until the new tasks are HEALTHY, then a little longer.
+    const startWall = Date.now();
+    const samples: PlatformSample[] = [];
+    const events = new Map<string, PlatformEvent>();
+    for (let i = 0; i < 60 && (fake.serving < 3 || Date.now() - startWall < 300); i++) {
+      samples.push(...(await p.sample(signal())));
+      for (const e of await p.events(startWall - 60_000, signal())) events.set(e.id ?? `${e.atWall}${e.message}`, e);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    samples.push(...(await p.sample(signal())));
+
+    // Not one task read, although the provider polled DescribeServices all along.
+    expect(ops().filter((op) => TASK_OPS.includes(op))).toEqual([]);
+    expect(ops().filter((op) => op === 'DescribeServices').length).toBeGreaterThan(10);
+    expect(samples.some((s) => s.source === 'ecs:tasks')).toBe(false);
+    expect([...events.values()].some((e) => e.source === 'ecs:tasks')).toBe(false);
+
+    // ready is DescribeServices' RUNNING count in every sample.
+    const svc = samples.filter((s) => s.source === 'ecs:DescribeServices');
+    expect(svc.length).toBeGreaterThan(10);
+    expect(svc.every((s) => typeof s.running === 'number' && s.ready === s.running)).toBe(true);
+    expect(samples.filter((s) => s.ready !== undefined).every((s) => s.source === 'ecs:DescribeServices')).toBe(true);
+
+    // RUNNING reached 3 before the health check passed: ready counted the unhealthy tasks, as
+    // the README says of tasks: false (the tasks would have shown 3 only once HEALTHY).
+    expect(fake.decisions).toEqual([expect.objectContaining({ from: 1, to: 3, trigger: 'bounds' })]);
+    const healthyAt = fake.readiness.find((r) => r.running >= 3)!.atWall;
+    const firstReady3 = svc.filter((s) => s.ready! >= 3).sort((a, b) => a.atWall - b.atWall)[0]!;
+    expect(firstReady3.atWall).toBeLessThan(healthyAt - HEALTH_CHECK_MS / 2);
+    expect(warnings.filter((w) => /ecs:(ListTasks|DescribeTasks|DescribeTaskDefinition)/.test(w))).toEqual([]);
+  });
+});
