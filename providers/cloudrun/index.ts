@@ -4,9 +4,12 @@
  * every 60 s and shows points minutes late, so every read re-reads the last `lookback`, places
  * each point at its own timestamp, emits it once (again only if late data changed it), and
  * `metricDelayMs` tells the run to keep observing until the delayed points have arrived.
+ * With `logs` (the default) it also reads the system log in Cloud Logging for each instance's
+ * start and STARTUP-probe success (logs.ts): the only per-instance times Cloud Run publishes.
  * Credentials: Application Default Credentials (or a key file); `insecure` is for emulators.
  */
 import * as grpc from '@grpc/grpc-js';
+import { LoggingServiceV2Client } from '@google-cloud/logging-api';
 import { MetricServiceClient } from '@google-cloud/monitoring';
 import { ServicesClient } from '@google-cloud/run';
 import { GoogleAuth, OAuth2Client } from 'google-auth-library';
@@ -28,6 +31,7 @@ import {
   type Service,
   type TimeSeries,
 } from './map.js';
+import { instanceEvent, systemLogFilter, type LogEntry } from './logs.js';
 import type { CloudRunSettings } from './settings.js';
 
 export { cloudRunSettingsSchema } from './settings.js';
@@ -47,6 +51,9 @@ function splitEndpoint(endpoint: string): { apiEndpoint: string; port?: number }
   return m?.[2] ? { apiEndpoint: host, port: Number(m[2]) } : { apiEndpoint: host };
 }
 
+/** Pages of system-log lines per read (1000 lines each): a read never runs away on a busy log. */
+const MAX_LOG_PAGES = 20;
+
 export const createCloudRunProvider: ProviderFactory<CloudRunSettings> = (settings, ctx) => new CloudRunProvider(settings, ctx);
 
 export class CloudRunProvider implements Provider, HasMetricDelay {
@@ -56,11 +63,17 @@ export class CloudRunProvider implements Provider, HasMetricDelay {
   readonly #ctx: ProviderContext;
   readonly #run: ServicesClient;
   readonly #mon: MetricServiceClient;
+  readonly #logs: LoggingServiceV2Client | null;
   readonly #credentials: string;
   readonly #name: string;
   /** key -> value of every sample already returned (emit once, again only if changed). */
   readonly #emitted = new Map<string, string>();
   #requestEvents: PlatformEvent[] = [];
+  /** Instance events from the system log, by id; re-read over `lookback` because logs arrive late. */
+  readonly #logEvents = new Map<string, PlatformEvent>();
+  /** Why the system log is not read (permission denied), once known. */
+  #logsOff: string | null = null;
+  #logsFailing = false;
   #closed = false;
 
   constructor(settings: CloudRunSettings, ctx: ProviderContext) {
@@ -70,6 +83,7 @@ export class CloudRunProvider implements Provider, HasMetricDelay {
     this.#name = serviceName(settings.project, settings.region, settings.service);
     const runEndpoint = settings.endpoint ? splitEndpoint(settings.endpoint) : {};
     const monEndpoint = settings.monitoring_endpoint ? splitEndpoint(settings.monitoring_endpoint) : runEndpoint;
+    const logEndpoint = settings.logging_endpoint ? splitEndpoint(settings.logging_endpoint) : runEndpoint;
     if (settings.insecure) {
       // Emulator mode: plaintext, and a static token so the SDK never looks for credentials
       // (no ADC lookup, no metadata-server probe).
@@ -78,11 +92,13 @@ export class CloudRunProvider implements Provider, HasMetricDelay {
       const common = { sslCreds: grpc.credentials.createInsecure(), authClient };
       this.#run = new ServicesClient({ ...common, ...runEndpoint });
       this.#mon = new MetricServiceClient({ ...common, ...monEndpoint });
+      this.#logs = settings.logs ? new LoggingServiceV2Client({ ...common, ...logEndpoint }) : null;
       this.#credentials = `none (insecure emulator mode, ${settings.endpoint})`;
     } else {
       const auth = new GoogleAuth({ scopes: ['https://www.googleapis.com/auth/cloud-platform'], ...(settings.credentials_file ? { keyFilename: settings.credentials_file } : {}) });
       this.#run = new ServicesClient({ auth, ...runEndpoint });
       this.#mon = new MetricServiceClient({ auth, ...monEndpoint });
+      this.#logs = settings.logs ? new LoggingServiceV2Client({ auth, ...logEndpoint }) : null;
       const gac = ctx.env.GOOGLE_APPLICATION_CREDENTIALS;
       this.#credentials = settings.credentials_file
         ? `the service-account key ${settings.credentials_file} (settings.credentials_file)`
@@ -125,10 +141,54 @@ export class CloudRunProvider implements Provider, HasMetricDelay {
     }
   }
 
+  /**
+   * Reads the system log's instance lines since `sinceWall` into #logEvents. Never throws: the
+   * log only sharpens what Monitoring shows, so without it the run goes on per minute. Denied
+   * access turns it off with one warning; other failures are retried at the next poll.
+   */
+  async #readLogs(sinceWall: number, signal?: AbortSignal): Promise<void> {
+    if (!this.#logs || this.#logsOff || signal?.aborted) return;
+    try {
+      type ListRequest = Parameters<LoggingServiceV2Client['listLogEntries']>[0];
+      let request: ListRequest | null | undefined = {
+        resourceNames: [`projects/${this.#s.project}`],
+        filter: systemLogFilter(this.#s.project, this.#s.service, this.#s.region, sinceWall),
+        orderBy: 'timestamp asc',
+        pageSize: 1000,
+      };
+      // Page by hand: a bounded number of pages per read (the next read continues the window).
+      for (let page = 0; request && page < MAX_LOG_PAGES; page++) {
+        signal?.throwIfAborted();
+        const [entries, next]: [unknown[], ListRequest | null | undefined, unknown] = await this.#logs.listLogEntries(request, { timeout: 20_000, maxRetries: 0, autoPaginate: false });
+        for (const entry of entries) {
+          const event = instanceEvent(entry as LogEntry);
+          if (event?.id) this.#logEvents.set(event.id, event);
+        }
+        request = next;
+      }
+      for (const [id, e] of this.#logEvents) if (e.atWall < sinceWall) this.#logEvents.delete(id);
+      if (this.#logsFailing) this.#ctx.log.info('Cloud Logging readable again');
+      this.#logsFailing = false;
+    } catch (err) {
+      const e = toProviderError(err, this.#call(`read the Cloud Run system log from Cloud Logging in project ${this.#s.project}`, 'logging.logEntries.list', 'roles/logging.viewer'), this.#credentials);
+      if (e.kind === 'access-denied') {
+        this.#logsOff = `${e.message}. Scale-up times stay per minute; ${e.hint ?? 'set logs: false to stop trying'}`;
+        this.#ctx.log.warn(this.#logsOff);
+      } else if (!this.#logsFailing) {
+        this.#logsFailing = true;
+        this.#ctx.log.warn(`${e.message} (retried at the next poll)`);
+      }
+    }
+  }
+
   async describe(signal: AbortSignal): Promise<TargetDescription> {
     const now = this.#ctx.clock.wallNow();
     // Try both APIs, so a missing permission on each is reported together.
-    const [svc, instances] = await Promise.allSettled([this.#getService(signal), this.#series(QUERIES.instances, now - this.#s.lookback, now, signal)]);
+    const [svc, instances] = await Promise.allSettled([
+      this.#getService(signal),
+      this.#series(QUERIES.instances, now - this.#s.lookback, now, signal),
+      this.#readLogs(now - this.#s.lookback, signal),
+    ]);
     const failures = [svc, instances].flatMap((r) => (r.status === 'rejected' ? [r.reason as ProviderError] : []));
     if (failures.length === 2 && failures.every((f) => f.kind === 'access-denied')) {
       throw new ProviderError(PROVIDER, 'access-denied', `missing permissions run.services.get (roles/run.viewer) and monitoring.timeSeries.list (roles/monitoring.viewer) on project ${this.#s.project} for ${this.#credentials}`, {
@@ -139,7 +199,8 @@ export class CloudRunProvider implements Provider, HasMetricDelay {
     if (failures.length > 0) throw failures[0]!;
     const service = (svc as PromiseFulfilledResult<Service>).value;
     const series = (instances as PromiseFulfilledResult<TimeSeries[]>).value;
-    const warnings = serviceWarnings(service, this.metricDelayMs);
+    const warnings = serviceWarnings(service, this.metricDelayMs, this.#logs !== null && this.#logsOff === null);
+    if (this.#logsOff) warnings.push(this.#logsOff);
     if (series.length === 0) {
       warnings.push(`Cloud Monitoring has no instance_count points for ${this.#s.service} in the last ${Math.round(this.#s.lookback / 60_000)} min (no instance ran, or the points are not visible yet)`);
     }
@@ -174,6 +235,7 @@ export class CloudRunProvider implements Provider, HasMetricDelay {
       this.#series(QUERIES.cpu, start, end, signal),
       this.#series(QUERIES.requests, start, end, signal).catch(() => [] as TimeSeries[]),
       this.#series(QUERIES.latencies, start, end, signal).catch(() => [] as TimeSeries[]),
+      this.#readLogs(start, signal),
     ]);
     const align = this.#s.alignment_period;
     this.#requestEvents = requestEvents(req, lat, align);
@@ -181,12 +243,14 @@ export class CloudRunProvider implements Provider, HasMetricDelay {
   }
 
   async events(sinceWall: number): Promise<PlatformEvent[]> {
-    return this.#requestEvents.filter((e) => e.atWall >= sinceWall);
+    // Log lines may arrive minutes late, older than `sinceWall`: all of the lookback is
+    // returned, and the poller drops the ids it already has.
+    return [...this.#requestEvents.filter((e) => e.atWall >= sinceWall), ...this.#logEvents.values()];
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await Promise.allSettled([this.#run.close(), this.#mon.close()]);
+    await Promise.allSettled([this.#run.close(), this.#mon.close(), this.#logs?.close()]);
   }
 }

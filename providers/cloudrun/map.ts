@@ -143,7 +143,7 @@ export function scalingConfig(svc: Service, metricDelayMs: number): ScalingConfi
 }
 
 /** What can make a run untrustworthy, or a target unreachable by design. */
-export function serviceWarnings(svc: Service, metricDelayMs: number): string[] {
+export function serviceWarnings(svc: Service, metricDelayMs: number, readsLogs = false): string[] {
   const out: string[] = [];
   const name = svc.name?.split('/').pop() ?? 'service';
   const tc = svc.terminalCondition;
@@ -160,8 +160,11 @@ export function serviceWarnings(svc: Service, metricDelayMs: number): string[] {
   if (c?.resources?.cpuIdle !== false) {
     out.push('CPU is only allocated during requests: CPU utilization reflects request processing, and idle instances show none');
   }
+  const late = `Cloud Monitoring samples Cloud Run every 60s and shows points up to ${Math.round(metricDelayMs / 1000)}s late: instance counts and CPU are per minute`;
   out.push(
-    `Cloud Monitoring samples Cloud Run every 60s and shows points up to ${Math.round(metricDelayMs / 1000)}s late: instance counts and CPU are per minute, so scale-up/down times are only known to about ±60s; targets under a minute cannot be verified from these metrics`,
+    readsLogs
+      ? `${late}. Scale-up times are placed inside their minute from the system log's instance starts and STARTUP-probe lines; scale-down has no such line and is only known to about ±60s`
+      : `${late}, so scale-up/down times are only known to about ±60s; targets under a minute cannot be verified from these metrics`,
   );
   out.push('idle instances may be kept up to 15 minutes after load drops, so scale-down is measured on ACTIVE instances (ready), not on all instances (desired)');
   return out;

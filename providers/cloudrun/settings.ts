@@ -14,7 +14,11 @@ export const cloudRunSettingsSchema = z
     region: z.string().regex(/^[a-z]+-[a-z]+\d+$/, { error: 'expected a Cloud Run region, like us-central1' }).meta({ description: 'Region of the service, e.g. us-central1.' }),
     service: z.string().regex(/^[a-z]([-a-z0-9]{0,47}[a-z0-9])?$/, { error: 'expected a Cloud Run service name: lowercase letters, digits and -' }).meta({ description: 'Cloud Run service name.' }),
     endpoint: z.string().regex(HOST_PORT, { error: 'expected host or host:port, without a scheme' }).optional().meta({
-      description: 'Admin API endpoint (host:port). Default run.googleapis.com. Also used for Cloud Monitoring unless monitoring_endpoint is set.',
+      description: 'Admin API endpoint (host:port). Default run.googleapis.com. Also used for Cloud Monitoring and Cloud Logging unless monitoring_endpoint / logging_endpoint is set.',
+    }),
+    logging_endpoint: z.string().regex(HOST_PORT, { error: 'expected host or host:port, without a scheme' }).optional().meta({ description: 'Cloud Logging endpoint (host:port). Default logging.googleapis.com, or `endpoint` when that is set.' }),
+    logs: z.boolean().default(true).meta({
+      description: "Read Cloud Run's system log (Cloud Logging) for each instance's start and STARTUP-probe success: scale-up times to the instance instead of the minute. Needs logging.logEntries.list (roles/logging.viewer).",
     }),
     monitoring_endpoint: z.string().regex(HOST_PORT, { error: 'expected host or host:port, without a scheme' }).optional().meta({ description: 'Cloud Monitoring endpoint (host:port). Default monitoring.googleapis.com.' }),
     insecure: z.boolean().default(false).meta({
@@ -26,7 +30,7 @@ export const cloudRunSettingsSchema = z
     alignment_period: duration('Alignment period of the Monitoring queries (Cloud Run metrics are sampled every 60s).').default(60_000),
   })
   .refine((s) => !s.insecure || s.endpoint !== undefined, { error: 'insecure mode needs an endpoint (the emulator or fake)', path: ['insecure'] })
-  .refine((s) => !s.insecure || !/googleapis\.com/.test(`${s.endpoint ?? ''} ${s.monitoring_endpoint ?? ''}`), {
+  .refine((s) => !s.insecure || !/googleapis\.com/.test(`${s.endpoint ?? ''} ${s.monitoring_endpoint ?? ''} ${s.logging_endpoint ?? ''}`), {
     error: 'insecure mode is for a local emulator or fake, never for googleapis.com',
     path: ['insecure'],
   });

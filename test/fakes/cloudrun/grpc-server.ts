@@ -1,7 +1,10 @@
 /**
- * Cloud Run Admin API v2 (`Services.GetService`) and Cloud Monitoring v3
- * (`MetricService.ListTimeSeries`) over insecure gRPC on 127.0.0.1, built from the protos
- * shipped in @google-cloud/run and @google-cloud/monitoring, serving a FakeCloudRun.
+ * Cloud Run Admin API v2 (`Services.GetService`), Cloud Monitoring v3
+ * (`MetricService.ListTimeSeries`) and Cloud Logging v2 (`LoggingServiceV2.ListLogEntries`) over
+ * insecure gRPC on 127.0.0.1, built from the protos shipped in @google-cloud/run,
+ * @google-cloud/monitoring and @google-cloud/logging-api, serving a FakeCloudRun.
+ * ListLogEntries serves the system log's lines once visible, honouring the filter's logName,
+ * service and `timestamp>=`, oldest first, `pageSize` per page.
  * ListTimeSeries honours the filter's metric type and service, the interval, the aligner
  * (ALIGN_MEAN / ALIGN_RATE / ALIGN_PERCENTILE_* give doubles, else raw kinds), groupBy state,
  * only shows buckets whose visibility delay has passed, newest point first, one series per
@@ -18,7 +21,7 @@ const LOAD = { keepCase: false, longs: String, enums: String, defaults: true, on
 
 type Handler = (call: { request: any; metadata: grpc.Metadata }, cb: (err: Partial<grpc.StatusObject> | null, value?: unknown) => void) => void;
 
-export type FakeMethod = 'getService' | 'listTimeSeries';
+export type FakeMethod = 'getService' | 'listTimeSeries' | 'listLogEntries';
 
 export class FakeGoogleApis {
   readonly platform: FakeCloudRun;
@@ -27,7 +30,7 @@ export class FakeGoogleApis {
   readonly faults = {
     unauthenticated: false,
     permissionDenied: new Set<FakeMethod>(),
-    /** Fail this many next calls with UNAVAILABLE. */
+    /** Fail this many next Admin API / Monitoring calls with UNAVAILABLE (the log has its own). */
     unavailable: 0,
   };
   endpoint = '';
@@ -38,6 +41,8 @@ export class FakeGoogleApis {
     const monPkg = grpc.loadPackageDefinition(protoLoader.fromJSON(require('@google-cloud/monitoring/build/protos/protos.json'), LOAD)) as any;
     this.#server.addService(runPkg.google.cloud.run.v2.Services.service, { getService: this.#guard('getService', (call, cb) => this.#getService(call, cb)) });
     this.#server.addService(monPkg.google.monitoring.v3.MetricService.service, { listTimeSeries: this.#guard('listTimeSeries', (call, cb) => this.#listTimeSeries(call, cb)) });
+    const logPkg = grpc.loadPackageDefinition(protoLoader.fromJSON(require('@google-cloud/logging-api/build/protos/protos.json'), LOAD)) as any;
+    this.#server.addService(logPkg.google.logging.v2.LoggingServiceV2.service, { listLogEntries: this.#guard('listLogEntries', (call, cb) => this.#listLogEntries(call, cb)) });
   }
 
   async start(): Promise<string> {
@@ -60,10 +65,15 @@ export class FakeGoogleApis {
         });
       }
       if (this.faults.permissionDenied.has(method)) {
-        const what = method === 'getService' ? `Permission 'run.services.get' denied on resource '${call.request.name}' (or resource may not exist).` : 'Permission monitoring.timeSeries.list denied (or the resource may not exist).';
+        const what =
+          method === 'getService'
+            ? `Permission 'run.services.get' denied on resource '${call.request.name}' (or resource may not exist).`
+            : method === 'listTimeSeries'
+              ? 'Permission monitoring.timeSeries.list denied (or the resource may not exist).'
+              : "Permission 'logging.logEntries.list' denied on resource (or it may not exist).";
         return cb({ code: grpc.status.PERMISSION_DENIED, details: what });
       }
-      if (this.faults.unavailable > 0) {
+      if (this.faults.unavailable > 0 && method !== 'listLogEntries') {
         this.faults.unavailable--;
         return cb({ code: grpc.status.UNAVAILABLE, details: 'The service is currently unavailable.' });
       }
@@ -76,6 +86,39 @@ export class FakeGoogleApis {
       return cb({ code: grpc.status.NOT_FOUND, details: `Resource '${call.request.name}' was not found` });
     }
     cb(null, this.platform.service());
+  };
+
+  #listLogEntries: Handler = (call, cb) => {
+    const r = call.request;
+    const p = this.platform;
+    if (!(r.resourceNames ?? []).includes(`projects/${p.o.project}`)) return cb({ code: grpc.status.INVALID_ARGUMENT, details: 'resource_names must name the project' });
+    const filter: string = r.filter ?? '';
+    const logName = /logName="([^"]+)"/.exec(filter)?.[1];
+    const svc = /resource\.labels\.service_name="([^"]+)"/.exec(filter)?.[1];
+    const since = /timestamp>="([^"]+)"/.exec(filter)?.[1];
+    const sinceWall = since ? Date.parse(since) : -Infinity;
+    if (since && Number.isNaN(sinceWall)) return cb({ code: grpc.status.INVALID_ARGUMENT, details: `Unparseable timestamp: "${since}"` });
+    const now = Date.now();
+    const mine = logName === `projects/${p.o.project}/logs/run.googleapis.com%2Fvarlog%2Fsystem` && svc === p.o.service;
+    const lines = mine ? p.systemLog.filter((l) => l.visibleAt <= now && l.atWall >= sinceWall) : [];
+    const ts = (ms: number) => ({ seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1e6 });
+    const resource = { type: 'cloud_run_revision', labels: { project_id: p.o.project, service_name: p.o.service, location: p.o.region, configuration_name: p.o.service, revision_name: `${p.o.service}-00003-kex` } };
+    // Like the real API, a page may hold fewer entries than asked for: 3 at most here, so the
+    // client's auto-pagination is exercised.
+    if (Number(r.pageSize) > 1000 || Number(r.pageSize) < 0) return cb({ code: grpc.status.INVALID_ARGUMENT, details: 'page_size must be between 0 and 1000' });
+    const size = Math.min(3, Number(r.pageSize) || 50);
+    const from = Number(r.pageToken || 0);
+    const page = lines.slice(from, from + size).map((l) => ({
+      logName,
+      resource,
+      textPayload: l.text,
+      timestamp: ts(l.atWall),
+      receiveTimestamp: ts(l.visibleAt),
+      severity: 'INFO',
+      insertId: l.insertId,
+      labels: { instanceId: l.instanceId },
+    }));
+    cb(null, { entries: page, nextPageToken: from + size < lines.length ? String(from + size) : '' });
   };
 
   #listTimeSeries: Handler = (call, cb) => {

@@ -25,6 +25,8 @@ export interface FakeCloudRunOptions {
   bucketMs?: number;
   /** Model ms after a bucket ends until its active/CPU points are visible. */
   visibilityDelayMs?: number;
+  /** Model ms after an instance line is written until Cloud Logging shows it. */
+  logDelayMs?: number;
   /** Extra model ms before the idle series of a bucket is visible. */
   idleExtraDelayMs?: number;
   /** CPU only during requests (request-based billing). */
@@ -54,6 +56,15 @@ export interface Bucket {
   idleVisibleAt: number;
 }
 
+/** A line of the system log (run.googleapis.com/varlog/system), as Cloud Run writes it. */
+export interface SystemLogLine {
+  atWall: number;
+  visibleAt: number;
+  insertId: string;
+  instanceId: string;
+  text: string;
+}
+
 interface Instance {
   id: string;
   startedModel: number;
@@ -68,6 +79,7 @@ export class FakeCloudRun {
     instances: [] as Array<{ atWall: number; total: number; ready: number; active: number }>,
   };
   readonly buckets: Bucket[] = [];
+  readonly systemLog: SystemLogLine[] = [];
   instances: Instance[] = [];
   #state: CloudRunState;
   #timer: NodeJS.Timeout | null = null;
@@ -89,6 +101,7 @@ export class FakeCloudRun {
       bucketMs: 60_000,
       visibilityDelayMs: 60_000,
       idleExtraDelayMs: 0,
+      logDelayMs: 20_000,
       cpuIdle: true,
       tickMs: 25,
       utilization: () => 0,
@@ -136,7 +149,12 @@ export class FakeCloudRun {
 
   tick(): void {
     const model = this.modelNow();
-    for (const i of this.instances) if (!i.ready && model >= i.startedModel + this.o.startupMs) i.ready = true;
+    for (const i of this.instances) {
+      if (!i.ready && model >= i.startedModel + this.o.startupMs) {
+        i.ready = true;
+        this.#log(i.id, 'Default STARTUP TCP probe succeeded after 1 attempt for container "app" on port 8080.');
+      }
+    }
     if (model - this.#lastEval >= this.o.evalPeriodMs) {
       this.#lastEval = model;
       const d = cloudRunStep(this.spec, this.#state, { atMs: model, inFlight: this.o.inFlight(), cpu: this.cpu(), instances: this.readyCount() });
@@ -144,12 +162,24 @@ export class FakeCloudRun {
       if (d.changed) {
         const from = this.instances.length;
         this.truth.decisions.push({ atWall: Date.now(), from, to: d.instances, reason: d.reason });
-        while (this.instances.length < d.instances) this.instances.push({ id: this.#id(), startedModel: model, ready: false });
+        while (this.instances.length < d.instances) {
+          const instance = { id: this.#id(), startedModel: model, ready: false };
+          this.instances.push(instance);
+          this.#log(
+            instance.id,
+            'Starting new instance. Reason: AUTOSCALING - Instance started due to configured scaling factors (e.g. CPU utilization, request throughput, etc.) or no existing capacity for current traffic.',
+          );
+        }
         if (this.instances.length > d.instances) this.instances = this.instances.slice(0, d.instances);
       }
     }
     this.#record();
     this.#monitor();
+  }
+
+  #log(instanceId: string, text: string): void {
+    const atWall = Date.now();
+    this.systemLog.push({ atWall, visibleAt: atWall + this.o.logDelayMs / this.o.timeScale, insertId: `${atWall.toString(36)}${this.systemLog.length}`, instanceId, text });
   }
 
   /** CPU utilization of the serving instances: a fraction of their limit, so at most 1. */

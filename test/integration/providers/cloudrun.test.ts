@@ -1,8 +1,9 @@
 /**
- * The cloud-run provider (real @google-cloud/run and @google-cloud/monitoring over insecure
- * gRPC) against the fake Admin API + Cloud Monitoring driven by the Cloud Run model:
- * configuration, per-minute samples that arrive late (each emitted once, again only when late
- * data changed it), and errors a user can act on.
+ * The cloud-run provider (real @google-cloud/run, @google-cloud/monitoring and
+ * @google-cloud/logging-api over insecure gRPC) against the fake Admin API + Cloud Monitoring +
+ * Cloud Logging driven by the Cloud Run model: configuration, per-minute samples that arrive
+ * late (each emitted once, again only when late data changed it), the system log's instance
+ * lines, and errors a user can act on.
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { ProviderError } from '../../../src/errors.js';
@@ -23,8 +24,8 @@ afterEach(async () => {
   fake = null;
 });
 
-function cloudRun(settings: CloudRunSettingsInput): CloudRunProvider {
-  return new CloudRunProvider(cloudRunSettingsSchema.parse(settings), { clock: systemClock, log: { info() {}, warn() {}, debug() {} }, env: {} });
+function cloudRun(settings: CloudRunSettingsInput, warnings: string[] = []): CloudRunProvider {
+  return new CloudRunProvider(cloudRunSettingsSchema.parse(settings), { clock: systemClock, log: { info() {}, warn: (m) => warnings.push(m), debug() {} }, env: {} });
 }
 
 async function failure(p: Promise<unknown>): Promise<ProviderError> {
@@ -62,7 +63,7 @@ describe('cloud-run provider against the fake APIs', () => {
     });
     expect(d.scaling.timings).toMatchObject({ metricResolutionMs: 60_000, observationResolutionMs: 60_000 });
     expect(d.scaling.details).toMatchObject({ maxConcurrency: 40, cpuAllocation: 'only during requests (request-based billing)', scalingMode: 'AUTOMATIC' });
-    expect(d.warnings.join('\n')).toMatch(/samples Cloud Run every 60s .* targets under a minute cannot be verified/);
+    expect(d.warnings.join('\n')).toMatch(/samples Cloud Run every 60s .*Scale-up times are placed inside their minute from the system log/);
     expect(provider.metricDelayMs).toBe(cloudRunSettingsSchema.parse(fake.settings).metric_delay);
     const get = fake.apis.calls.find((c) => c.method === 'getService')!;
     expect(get.request.name).toBe('projects/demo-project/locations/us-central1/services/web');
@@ -157,6 +158,57 @@ describe('cloud-run provider against the fake APIs', () => {
     expect(e.kind).toBe('not-found');
     expect(e.message).toContain("Resource 'projects/demo-project/locations/us-central1/services/nope' was not found");
     expect(e.hint).toContain('gcloud run services list --project demo-project');
+  }, 30_000);
+
+  test('system log: each instance start and STARTUP probe, at its own time, late lines included, each id once', async () => {
+    // Log lines show up 3 s (real) after they are written, and the fake serves 3 per page.
+    fake = await startCloudRunFake({ logDelayMs: 60_000 });
+    provider = cloudRun(fake.settings);
+    const got = { samples: [] as PlatformSample[], events: [] as PlatformEvent[] };
+    const load = driveLoad(fake.app.url, 60, 4000);
+    await readFor(provider, 9000, got, 400);
+    await load;
+    const logged = new Map(got.events.filter((e) => e.source === 'cloud-logging:system').map((e) => [e.id, e]));
+    const lines = fake.platform.systemLog;
+    expect(lines.length).toBeGreaterThanOrEqual(4);
+    // Every line visible by now was read, at the time it was written, whatever page it was on.
+    const visible = lines.filter((l) => l.visibleAt <= Date.now() - 1000);
+    expect(visible.length).toBeGreaterThan(3);
+    for (const l of visible) {
+      const e = logged.get(`cloud-logging:${l.insertId}`);
+      expect(e, l.text).toBeDefined();
+      expect(e!.atWall).toBe(l.atWall);
+      expect(e!.type).toBe(l.text.startsWith('Starting new instance. Reason: AUTOSCALING') ? 'scale-up' : 'replica-ready');
+      expect(e!.message).toContain(`instance ${l.instanceId}`);
+    }
+    const list = fake.apis.calls.filter((c) => c.method === 'listLogEntries');
+    expect(list.some((c) => c.request.pageToken)).toBe(true);
+    expect(list[0]!.request.filter).toContain('logName="projects/demo-project/logs/run.googleapis.com%2Fvarlog%2Fsystem"');
+    expect(list[0]!.request.filter).toContain('resource.labels.service_name="web"');
+  }, 30_000);
+
+  test('system log: denied -> one warning naming the permission, the samples go on; logs: false never asks', async () => {
+    fake = await startCloudRunFake({});
+    fake.apis.faults.permissionDenied.add('listLogEntries');
+    const warnings: string[] = [];
+    provider = cloudRun(fake.settings, warnings);
+    const d = await provider.describe(AbortSignal.timeout(10_000));
+    const text = d.warnings.join('\n');
+    expect(text).toContain('permission logging.logEntries.list denied to read the Cloud Run system log');
+    expect(text).toContain('grant roles/logging.viewer');
+    expect(text).toContain('targets under a minute cannot be verified');
+    const samples = await provider.sample(AbortSignal.timeout(10_000));
+    expect(Array.isArray(samples)).toBe(true);
+    await provider.sample(AbortSignal.timeout(10_000));
+    expect(fake.apis.calls.filter((c) => c.method === 'listLogEntries')).toHaveLength(1);
+    expect(warnings).toHaveLength(1);
+    await provider.close();
+
+    fake.apis.calls.length = 0;
+    provider = cloudRun({ ...fake.settings, logs: false });
+    expect((await provider.describe(AbortSignal.timeout(10_000))).warnings.join('\n')).toContain('targets under a minute cannot be verified');
+    await provider.sample(AbortSignal.timeout(10_000));
+    expect(fake.apis.calls.some((c) => c.method === 'listLogEntries')).toBe(false);
   }, 30_000);
 
   test('settings: insecure mode needs a local endpoint', () => {
