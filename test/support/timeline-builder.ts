@@ -106,7 +106,7 @@ export class TimelineBuilder {
     return this;
   }
 
-  event(t: number, type: EventRecord['type'], message = type, opts: { resolutionMs?: number; source?: string } = {}): this {
+  event(t: number, type: EventRecord['type'], message: string = type, opts: { resolutionMs?: number; source?: string } = {}): this {
     this.list.push({ kind: 'event', t, fetchedT: t, resolutionMs: opts.resolutionMs ?? 0, source: opts.source ?? 'test', type, message });
     return this;
   }

@@ -265,8 +265,8 @@ export class FakeAca {
     const auth = String(req.headers.authorization ?? '');
     const raw = await readBody(req);
     this.requests.push({ method: req.method ?? 'GET', path: url.pathname, auth });
-    const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-ms-request-id': `r${++this.#seq}`, ...headers }).end(JSON.stringify(payload));
-    const error = (status: number, code: string, message: string, headers: Record<string, string> = {}) => send(status, { error: { code, message } }, headers);
+    const send = (status: number, payload: unknown, headers: Record<string, string> = {}): void => void res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-ms-request-id': `r${++this.#seq}`, ...headers }).end(JSON.stringify(payload));
+    const error = (status: number, code: string, message: string, headers: Record<string, string> = {}): void => send(status, { error: { code, message } }, headers);
     const base = `/subscriptions/${this.o.subscription}/resourceGroups/${this.o.resourceGroup}/providers/Microsoft.App/containerApps/`;
     const p = url.pathname;
     const op: FakeAzureOp | undefined = p.endsWith('/metrics:getBatch') ? 'metrics' : p.endsWith('/replicas') ? 'replicas' : p.endsWith('/revisions') ? 'revisions' : p.includes('/containerApps/') ? 'app' : undefined;

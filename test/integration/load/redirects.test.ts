@@ -42,7 +42,7 @@ describe('redirects', () => {
       { name: 'loop', path: '/loop' },
     ];
     const { records } = await runOnce(loadSpec({ start: 60, stages: [{ duration: '500ms', rate: 60 }], connections: 2, max_redirects: 3, requests }), url);
-    const total = (name: string, k: 'ok' | 'checkFailures') => records.filter((r) => r.request === name).reduce((n, r) => n + r[k], 0);
+    const total = (name: string, k: 'ok' | 'checkFailures') => records.filter((r) => r.request === name).reduce((n, r) => n + (r[k] ?? 0), 0);
     expect(total('old', 'ok')).toBe(10);
     expect(total('old', 'checkFailures')).toBe(0);
     // 303 after a POST: the next hop is a GET.

@@ -3,7 +3,7 @@ import { ScaleproofError } from '../../../src/errors.js';
 import { prepareRequests } from '../../../src/load/request-options.js';
 import type { RequestSpec } from '../../../src/profile/schema.js';
 
-const req = (r: Partial<RequestSpec> & { name: string }): RequestSpec => ({ method: 'GET', path: '/', weight: 1, headers: {}, ...r });
+const req = (r: Partial<RequestSpec> & { name: string }): RequestSpec => ({ method: 'GET', path: '/', weight: 1, headers: {}, ...r, tags: r.tags ?? {} });
 
 describe('prepareRequests', () => {
   it('appends paths to the base path, sets JSON bodies and deadlines', () => {

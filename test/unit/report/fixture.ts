@@ -13,6 +13,7 @@ export function slice(over: Partial<LoadSlice> = {}): LoadSlice {
     errors: { http4xx: 2, http5xx: 8, timeout: 0, connection: 0, other: 0 },
     throttled: 1,
     dropped: 0,
+    checkFailures: 0,
     errorRate: 0.01,
     latency: { count: 1000, mean: 80, p50: 60, p90: 150, p95: 210, p99: 480, p999: 900, max: 1200 },
     latencyExact: true,
