@@ -12,7 +12,8 @@
  *                     k = peak - ready at the previous point
  *
  * The coarse measure stands unless the records fit: enough of them, inside the interval, after
- * the change, and no replica stopped in it (a stop would break the counting). Point reads
+ * the change, sharper than the point, and no replica stopped in it (a stop would break the
+ * counting). Point reads
  * (resolution under a second) are never sharpened: their own time is as good as a record's.
  */
 import type { PlatformEventType } from '../provider.js';
@@ -48,7 +49,8 @@ export function sharpenWithRecords(
   const needed = how.kind === 'first-increase' ? 1 : how.target - previous.value;
   if (needed < 1) return coarse;
   const hit = inside.filter((r) => r.type === type)[needed - 1];
-  if (!hit || hit.t <= changeT) return coarse;
+  // A record no sharper than the point itself adds nothing.
+  if (!hit || hit.t <= changeT || hit.resolutionMs >= coarse.marginMs) return coarse;
   const valueMs = hit.t - changeT;
   return { valueMs, marginMs: Math.min(valueMs, hit.resolutionMs), atT: hit.t };
 }

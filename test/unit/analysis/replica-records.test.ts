@@ -47,6 +47,13 @@ describe('sharpening scale-up milestones with per-replica records', () => {
     expect(up.firstDesiredIncrease).toEqual({ valueMs: 11_000, marginMs: 1000, atT: 21_000 });
   });
 
+  it('keeps the coarse measure when the record is no sharper than the point', () => {
+    const b = minutePoints();
+    b.event(21_000, 'scale-up', 'start', { resolutionMs: MINUTE });
+    const up = analyze(b.end(130_000).build()).scaleUps[0]!;
+    expect(up.firstDesiredIncrease).toEqual({ valueMs: 50_000, marginMs: 50_000, atT: MINUTE });
+  });
+
   it('keeps the coarse measure when too few replicas were recorded ready', () => {
     const b = minutePoints();
     b.event(21_000, 'scale-up', 'start').event(30_000, 'replica-ready', 'probe').event(31_000, 'replica-ready', 'probe');
