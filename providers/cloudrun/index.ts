@@ -146,7 +146,7 @@ export class CloudRunProvider implements Provider, HasMetricDelay {
    * log only sharpens what Monitoring shows, so without it the run goes on per minute. Denied
    * access turns it off with one warning; other failures are retried at the next poll.
    */
-  async #readLogs(sinceWall: number, signal?: AbortSignal): Promise<void> {
+  async #readLogs(sinceWall: number, signal?: AbortSignal, quiet = false): Promise<void> {
     if (!this.#logs || this.#logsOff || signal?.aborted) return;
     try {
       type ListRequest = Parameters<LoggingServiceV2Client['listLogEntries']>[0];
@@ -172,8 +172,9 @@ export class CloudRunProvider implements Provider, HasMetricDelay {
     } catch (err) {
       const e = toProviderError(err, this.#call(`read the Cloud Run system log from Cloud Logging in project ${this.#s.project}`, 'logging.logEntries.list', 'roles/logging.viewer'), this.#credentials);
       if (e.kind === 'access-denied') {
-        this.#logsOff = `${e.message}. Scale-up times stay per minute; ${e.hint ?? 'set logs: false to stop trying'}`;
-        this.#ctx.log.warn(this.#logsOff);
+        this.#logsOff = `${e.message.replace(/\.+$/, '')}. Scale-up times stay per minute; ${e.hint ?? 'set logs: false to stop trying'}`;
+        // describe() shows it among its warnings; a read during the run says it once here.
+        if (!quiet) this.#ctx.log.warn(this.#logsOff);
       } else if (!this.#logsFailing) {
         this.#logsFailing = true;
         this.#ctx.log.warn(`${e.message} (retried at the next poll)`);
@@ -187,7 +188,7 @@ export class CloudRunProvider implements Provider, HasMetricDelay {
     const [svc, instances] = await Promise.allSettled([
       this.#getService(signal),
       this.#series(QUERIES.instances, now - this.#s.lookback, now, signal),
-      this.#readLogs(now - this.#s.lookback, signal),
+      this.#readLogs(now - this.#s.lookback, signal, true),
     ]);
     const failures = [svc, instances].flatMap((r) => (r.status === 'rejected' ? [r.reason as ProviderError] : []));
     if (failures.length === 2 && failures.every((f) => f.kind === 'access-denied')) {

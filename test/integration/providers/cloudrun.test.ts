@@ -201,7 +201,18 @@ describe('cloud-run provider against the fake APIs', () => {
     expect(Array.isArray(samples)).toBe(true);
     await provider.sample(AbortSignal.timeout(10_000));
     expect(fake.apis.calls.filter((c) => c.method === 'listLogEntries')).toHaveLength(1);
+    // describe() carried it among its warnings: not said twice.
+    expect(warnings).toHaveLength(0);
+    await provider.close();
+
+    // Denied first during the run (no describe): said once, then not asked again.
+    fake.apis.calls.length = 0;
+    provider = cloudRun(fake.settings, warnings);
+    await provider.sample(AbortSignal.timeout(10_000));
+    await provider.sample(AbortSignal.timeout(10_000));
+    expect(fake.apis.calls.filter((c) => c.method === 'listLogEntries')).toHaveLength(1);
     expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('logging.logEntries.list denied');
     await provider.close();
 
     fake.apis.calls.length = 0;
