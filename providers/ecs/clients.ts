@@ -1,5 +1,5 @@
 /**
- * The three AWS SDK clients of the ECS provider, built once from the settings. Credentials
+ * The four AWS SDK clients of the ECS provider, built once from the settings. Credentials
  * always come from the SDK's default chain (optionally a named profile), so nothing secret is
  * ever in a profile file; endpoints come from the settings, else the SDK's own
  * AWS_ENDPOINT_URL_<SERVICE> / AWS_ENDPOINT_URL handling.
@@ -7,6 +7,7 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { EcsSettings } from './settings.js';
 import type { AwsIdentity } from './errors.js';
 
@@ -14,8 +15,9 @@ export interface EcsClients {
   ecs: ECSClient;
   aas: ApplicationAutoScalingClient;
   cw: CloudWatchClient;
+  elb: ElasticLoadBalancingV2Client;
   /** Endpoint per service as configured (settings or environment), for messages. */
-  endpoints: { ecs?: string; aas?: string; cw?: string };
+  endpoints: { ecs?: string; aas?: string; cw?: string; elb?: string };
   /** Region and chain for messages; the region is known once `resolveRegion` ran. */
   identity: AwsIdentity;
   resolveRegion(): Promise<string>;
@@ -36,10 +38,12 @@ export function createEcsClients(settings: EcsSettings, env: Env): EcsClients {
     ecs: settings.endpoints?.ecs ?? settings.endpoint,
     aas: settings.endpoints?.application_auto_scaling ?? settings.endpoint,
     cw: settings.endpoints?.cloudwatch ?? settings.endpoint,
+    elb: settings.endpoints?.elbv2 ?? settings.endpoint,
   };
   const ecs = new ECSClient({ ...common, ...(endpoints.ecs ? { endpoint: endpoints.ecs } : {}) });
   const aas = new ApplicationAutoScalingClient({ ...common, ...(endpoints.aas ? { endpoint: endpoints.aas } : {}) });
   const cw = new CloudWatchClient({ ...common, ...(endpoints.cw ? { endpoint: endpoints.cw } : {}) });
+  const elb = new ElasticLoadBalancingV2Client({ ...common, ...(endpoints.elb ? { endpoint: endpoints.elb } : {}) });
   const identity: AwsIdentity = {
     region: region ?? '(region from the profile)',
     chain: profile ? `profile "${profile}"` : 'the default credential chain',
@@ -50,7 +54,13 @@ export function createEcsClients(settings: EcsSettings, env: Env): EcsClients {
     ecs,
     aas,
     cw,
-    endpoints: { ecs: endpoints.ecs ?? fromEnv('ECS'), aas: endpoints.aas ?? fromEnv('APPLICATION_AUTO_SCALING'), cw: endpoints.cw ?? fromEnv('CLOUDWATCH') },
+    elb,
+    endpoints: {
+      ecs: endpoints.ecs ?? fromEnv('ECS'),
+      aas: endpoints.aas ?? fromEnv('APPLICATION_AUTO_SCALING'),
+      cw: endpoints.cw ?? fromEnv('CLOUDWATCH'),
+      elb: endpoints.elb ?? fromEnv('ELASTIC_LOAD_BALANCING_V2'),
+    },
     identity,
     async resolveRegion() {
       if (!region) {
@@ -66,6 +76,7 @@ export function createEcsClients(settings: EcsSettings, env: Env): EcsClients {
       ecs.destroy();
       aas.destroy();
       cw.destroy();
+      elb.destroy();
     },
   };
 }

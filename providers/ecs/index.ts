@@ -2,7 +2,8 @@
  * The `aws-ecs` provider: one ECS service scaled by Application Auto Scaling.
  *
  *   sample()   DescribeServices (desired / running / pending, a point read) and the service's
- *              tasks (ready = RUNNING and healthy, per-task start times) every poll, plus
+ *              tasks (ready = RUNNING and healthy, per-task start times; behind a load balancer
+ *              also a healthy target in every target group) every poll, plus
  *              CloudWatch CPU / memory (and Container Insights task counts) every
  *              metric_interval, re-reading metric_lookback because points arrive late; each
  *              metric point leaves once, again only if CloudWatch revised it.
@@ -13,18 +14,21 @@
 import { DescribeClustersCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, DescribeTasksCommand, paginateListTasks, type Service, type Task } from '@aws-sdk/client-ecs';
 import { DescribeScalableTargetsCommand, paginateDescribeScalingActivities, paginateDescribeScalingPolicies, type ScalingActivity, type ScalingPolicy } from '@aws-sdk/client-application-auto-scaling';
 import { DescribeAlarmsCommand, GetMetricDataCommand, type MetricAlarm, type MetricDataQuery, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
+import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { HasMetricDelay, PlatformEvent, PlatformSample, Provider, ProviderContext, ProviderFactory, TargetDescription } from '../../src/provider.js';
 import { ProviderError } from '../../src/errors.js';
 import { createEcsClients, type EcsClients } from './clients.js';
 import { ecsScalingConfig } from './config-map.js';
 import { toProviderError, type AwsCall } from './errors.js';
-import { activityEvents, deploymentEvents, mergeMetricPages, metricSamples, serviceEvents, serviceSample, SOURCE, taskReadyEvents, taskSamples, type MetricQueryMeaning } from './map.js';
+import { activityEvents, deploymentEvents, mergeMetricPages, metricSamples, readyEvents, readySamples, readyTaskArns, serviceEvents, serviceSample, SOURCE, taskReadiness, type MetricQueryMeaning } from './map.js';
+import { serviceTargetGroups, targetGroupName, targetReadiness, type TargetGroupRead } from './targets.js';
 import { PointDedupe } from './point-dedupe.js';
 import type { EcsSettings } from './settings.js';
 
 export type { EcsSettings } from './settings.js';
 
 const DIMENSION = 'ecs:service:DesiredCount';
+const TARGET_HEALTH = 'elasticloadbalancing:DescribeTargetHealth';
 const lastName = (arnOrName: string) => arnOrName.split('/').pop() ?? arnOrName;
 
 export class EcsProvider implements Provider, HasMetricDelay {
@@ -45,6 +49,8 @@ export class EcsProvider implements Provider, HasMetricDelay {
   /** Health check in the service's task definition, by task definition ARN (read once each). */
   #healthChecks = new Map<string, boolean>();
   #lastTasksReadAt: number | null = null;
+  /** Tasks ready at the previous read (ARNs), so a task already ready then is not reported as turning ready now. */
+  #lastReady: ReadonlySet<string> | undefined;
   /** The tasks have been read at least once: from then on `ready` only comes from them. */
   #tasksRead = false;
   #taskEvents = new Map<string, PlatformEvent>();
@@ -154,6 +160,9 @@ export class EcsProvider implements Provider, HasMetricDelay {
       const tasks = await soft('ecs:ListTasks', () => this.#tasks(signal));
       if (tasks === undefined) warnings.push('without the tasks, `ready` is the RUNNING count: a task still failing its health check counts as ready');
       else if (svc.taskDefinition) await soft('ecs:DescribeTaskDefinition', () => this.#hasHealthCheck(svc.taskDefinition!, signal));
+      const groups = this.#targetGroups(svc);
+      if (tasks !== undefined && groups.length && (await soft(TARGET_HEALTH, () => this.#targetHealth(groups, signal))) === undefined)
+        warnings.push("without the target health, `ready` is from the tasks alone: a task counts before the load balancer's health check passes");
     }
     if ((svc.deployments?.length ?? 0) > 1) warnings.push(`${svc.deployments!.length} deployments are active: the counts include the tasks of all of them until the rollout completes`);
     if (!config.scaling.timings.metricResolutionMs) config.scaling.timings.metricResolutionMs = this.#periodMs;
@@ -163,6 +172,7 @@ export class EcsProvider implements Provider, HasMetricDelay {
       taskDefinition: svc.taskDefinition?.split('/').pop(),
       metricPeriodMs: this.#periodMs,
       containerInsights: this.#insights ?? false,
+      ...(serviceTargetGroups(svc.loadBalancers).length ? { targetGroups: serviceTargetGroups(svc.loadBalancers).map((lb) => targetGroupName(lb.targetGroupArn!)) } : {}),
     };
     return {
       summary: `ECS service ${this.#serviceName} in cluster ${this.#clusterName} (${region}): desired ${svc.desiredCount ?? '?'}, running ${svc.runningCount ?? '?'}, pending ${svc.pendingCount ?? '?'}`,
@@ -262,13 +272,33 @@ export class EcsProvider implements Provider, HasMetricDelay {
     return has;
   }
 
-  /** Ready samples and events from the tasks; null when they cannot be read (ready then comes from DescribeServices). */
-  async #taskReadiness(signal: AbortSignal): Promise<PlatformSample[] | null> {
+  /** The service's target groups whose target health is read (none when off or denied). */
+  #targetGroups(svc: Service) {
+    return this.#s.load_balancer && !this.#disabled.has(TARGET_HEALTH) ? serviceTargetGroups(svc.loadBalancers) : [];
+  }
+
+  /** DescribeTargetHealth of each target group, all targets (no Targets filter: one call per group). */
+  async #targetHealth(groups: readonly { targetGroupArn?: string }[], signal: AbortSignal): Promise<TargetGroupRead[]> {
+    return Promise.all(
+      groups.map((g) =>
+        this.#call(TARGET_HEALTH, this.#c.endpoints.elb, async () => {
+          const out = await this.#c.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: g.targetGroupArn! }), { abortSignal: signal });
+          return { targetGroupArn: g.targetGroupArn!, targets: out.TargetHealthDescriptions ?? [] };
+        }, `target group ${targetGroupName(g.targetGroupArn!)} of ${this.#about}`),
+      ),
+    );
+  }
+
+  /**
+   * Ready samples and events from the tasks (and, behind a load balancer, their targets); null
+   * when they cannot be read (ready then comes from DescribeServices, or is left out).
+   */
+  async #taskReadiness(svc: Service, signal: AbortSignal): Promise<PlatformSample[] | null> {
     if (!this.#s.tasks || this.#disabled.has('ecs:ListTasks') || this.#disabled.has('ecs:DescribeTasks')) return null;
     try {
       const startWall = this.#ctx.clock.wallNow();
       const tasks = await this.#tasks(signal);
-      const readAt = this.#ctx.clock.wallNow();
+      const tasksAt = this.#ctx.clock.wallNow();
       const defs = [...new Set(tasks.map((t) => t.taskDefinitionArn).filter((x): x is string => !!x))];
       let hasHc = false;
       for (const d of defs) {
@@ -279,22 +309,39 @@ export class EcsProvider implements Provider, HasMetricDelay {
           hasHc ||= tasks.some((t) => t.healthStatus === 'HEALTHY' || t.healthStatus === 'UNHEALTHY');
         }
       }
+      const groups = this.#targetGroups(svc);
+      let targets: TargetGroupRead[] | null = null;
+      if (groups.length) {
+        try {
+          targets = await this.#targetHealth(groups, signal);
+        } catch (err) {
+          this.#soft(TARGET_HEALTH, err);
+          // Denied: from now on ready is from the tasks alone. Any other failure: a gap, not a
+          // count that means something else (the previous read stays the reference).
+          if (!this.#disabled.has(TARGET_HEALTH)) return null;
+        }
+      }
+      // After the last call: a target seen healthy was healthy by the time of its answer.
+      const readAt = targets ? this.#ctx.clock.wallNow() : tasksAt;
+      const readiness = targets ? targetReadiness(tasks, groups, targets, hasHc) : taskReadiness(hasHc);
       const prev = this.#lastTasksReadAt;
       this.#lastTasksReadAt = readAt;
       this.#tasksRead = true;
-      for (const e of taskReadyEvents(tasks, hasHc, readAt, prev)) if (!this.#taskEvents.has(e.id!)) this.#taskEvents.set(e.id!, e);
+      for (const e of readyEvents(tasks, readiness, readAt, prev, this.#lastReady)) if (!this.#taskEvents.has(e.id!)) this.#taskEvents.set(e.id!, e);
       if (this.#taskEvents.size > 5000) this.#taskEvents.delete(this.#taskEvents.keys().next().value as string);
-      return taskSamples(tasks, hasHc, readAt, prev, readAt - startWall);
+      this.#lastReady = readyTaskArns(tasks, readiness);
+      return readySamples(tasks, readiness, readAt, prev, readAt - startWall);
     } catch (err) {
       this.#soft('ecs:ListTasks', err);
       this.#lastTasksReadAt = null;
+      this.#lastReady = undefined;
       return null;
     }
   }
 
   async sample(signal: AbortSignal): Promise<PlatformSample[]> {
     const { svc, atWall, roundTripMs } = await this.#describeService(signal);
-    const ready = await this.#taskReadiness(signal);
+    const ready = await this.#taskReadiness(svc, signal);
     // Once the tasks were read, a failed read leaves `ready` out (a gap) rather than mixing in
     // DescribeServices' RUNNING count, which means something else.
     const readyFromService = ready === null && (!this.#tasksRead || this.#disabled.has('ecs:ListTasks'));

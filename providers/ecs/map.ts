@@ -24,6 +24,7 @@ export const SOURCE = {
   memory: 'cloudwatch:MemoryUtilization',
   insights: 'cloudwatch:ContainerInsights',
   tasks: 'ecs:tasks',
+  targets: 'elbv2:targets',
 } as const;
 
 const ms = (d: Date | undefined): number | undefined => (d instanceof Date && Number.isFinite(d.getTime()) ? d.getTime() : undefined);
@@ -186,19 +187,45 @@ export function taskServes(t: Task, hasHealthCheck: boolean): boolean {
 }
 
 /**
- * `ready` from the service's tasks. Without a health check a task is ready from its own
- * `startedAt` (millisecond API time), so besides the count at the read this also gives the
- * count just before and at each start since the previous read: the analysis then places a
- * replica's readiness to the millisecond, not to the poll. With a health check ECS gives no
- * time for HEALTHY: the count at the read is all there is.
+ * How `ready` is judged per task and whether the moment a task became ready is known: from the
+ * tasks alone (`taskReadiness`), or also from the load balancer's targets (targets.ts).
  */
-export function taskSamples(tasks: readonly Task[], hasHealthCheck: boolean, readAtWall: number, prevReadAtWall: number | null, readMs = 0): PlatformSample[] {
-  const at = (atWall: number, ready: number, resolutionMs = 0): PlatformSample => ({ atWall, resolutionMs, source: SOURCE.tasks, ready });
-  const ready = tasks.filter((t) => taskServes(t, hasHealthCheck)).length;
+export interface Readiness {
+  source: string;
+  /** Ready at this read. */
+  ready(t: Task): boolean;
+  /** Ready from its own `startedAt` (ms API time); false: only known to lie since the previous read. */
+  precise: boolean;
+  /** Prefix of the `replica-ready` event id, one event per task and prefix. */
+  idPrefix: string;
+  /** What the task reached, for the event message: `running`, `healthy`, `healthy in target group web`. */
+  what(t: Task): string;
+}
+
+/** Readiness from the tasks alone: RUNNING, and HEALTHY when there is a container health check. */
+export function taskReadiness(hasHealthCheck: boolean): Readiness {
+  return { source: SOURCE.tasks, ready: (t) => taskServes(t, hasHealthCheck), precise: !hasHealthCheck, idPrefix: 'ecs-task-ready', what: () => (hasHealthCheck ? 'healthy' : 'running') };
+}
+
+/** ARNs of the tasks ready at this read, to tell at the next read which ones turned ready since. */
+export function readyTaskArns(tasks: readonly Task[], r: Readiness): Set<string> {
+  return new Set(tasks.filter((t) => t.taskArn && r.ready(t)).map((t) => t.taskArn!));
+}
+
+/**
+ * `ready` from the service's tasks. When readiness is `precise` (no health check, no load
+ * balancer) a task is ready from its own `startedAt` (millisecond API time), so besides the count
+ * at the read this also gives the count just before and at each start since the previous read:
+ * the analysis then places a replica's readiness to the millisecond, not to the poll. Otherwise
+ * (HEALTHY, a healthy target) AWS gives no time: the count at the read is all there is.
+ */
+export function readySamples(tasks: readonly Task[], r: Readiness, readAtWall: number, prevReadAtWall: number | null, readMs = 0): PlatformSample[] {
+  const at = (atWall: number, ready: number, resolutionMs = 0): PlatformSample => ({ atWall, resolutionMs, source: r.source, ready });
+  const ready = tasks.filter((t) => r.ready(t)).length;
   const out: PlatformSample[] = [];
-  if (!hasHealthCheck && prevReadAtWall !== null) {
+  if (r.precise && prevReadAtWall !== null) {
     const starts = tasks
-      .filter((t) => taskServes(t, false))
+      .filter((t) => r.ready(t))
       .map((t) => ms(t.startedAt))
       .filter((x): x is number => x !== undefined);
     const fresh = [...new Set(starts.filter((x) => x > prevReadAtWall && x < readAtWall))].sort((a, b) => a - b);
@@ -207,30 +234,44 @@ export function taskSamples(tasks: readonly Task[], hasHealthCheck: boolean, rea
       out.push(at(start - 1, before), at(start, starts.filter((x) => x <= start).length));
     }
   }
-  // The count at the read stands for the whole read (ListTasks .. DescribeTasks).
+  // The count at the read stands for the whole read (ListTasks .. the last call of the read).
   out.push(at(readAtWall, ready, Math.max(0, readMs)));
   return out;
 }
 
-/** One `replica-ready` event per task: at its startedAt, or (health check) at the read that first saw it HEALTHY. */
-export function taskReadyEvents(tasks: readonly Task[], hasHealthCheck: boolean, readAtWall: number, prevReadAtWall: number | null): PlatformEvent[] {
+/**
+ * One `replica-ready` event per task: at its startedAt (precise), or at the read that first saw
+ * it ready, with resolution = the time since the previous read (it turned ready in between).
+ * `prevReady` (the tasks ready at the previous read) keeps a task that was already ready then
+ * from being reported as turning ready now.
+ */
+export function readyEvents(tasks: readonly Task[], r: Readiness, readAtWall: number, prevReadAtWall: number | null, prevReady?: ReadonlySet<string>): PlatformEvent[] {
   const out: PlatformEvent[] = [];
   for (const t of tasks) {
-    if (!t.taskArn || !taskServes(t, hasHealthCheck)) continue;
-    // Already healthy at the first read: when is unknown, and it is not news.
-    if (hasHealthCheck && prevReadAtWall === null) continue;
+    if (!t.taskArn || !r.ready(t)) continue;
+    // Already ready at the first read (or the previous one): when is unknown, and it is not news.
+    if (!r.precise && (prevReadAtWall === null || prevReady?.has(t.taskArn))) continue;
     const id = t.taskArn.split('/').pop()!;
     const started = ms(t.startedAt);
-    const precise = !hasHealthCheck && started !== undefined;
+    const precise = r.precise && started !== undefined;
     out.push({
       atWall: precise ? started : readAtWall,
-      // HEALTHY happened since the previous read (or before the first one).
       resolutionMs: precise || prevReadAtWall === null ? 0 : readAtWall - prevReadAtWall,
-      source: SOURCE.tasks,
+      source: r.source,
       type: 'replica-ready',
-      id: `ecs-task-ready:${id}`,
-      message: `task ${id} ${hasHealthCheck ? 'healthy' : 'running'}${started !== undefined && hasHealthCheck ? ` (started ${((readAtWall - started) / 1000).toFixed(1)} s before this read)` : ''}`,
+      id: `${r.idPrefix}:${id}`,
+      message: `task ${id} ${r.what(t)}${started !== undefined && !r.precise ? ` (started ${((readAtWall - started) / 1000).toFixed(1)} s before this read)` : ''}`,
     });
   }
   return out;
+}
+
+/** `readySamples` with readiness from the tasks alone. */
+export function taskSamples(tasks: readonly Task[], hasHealthCheck: boolean, readAtWall: number, prevReadAtWall: number | null, readMs = 0): PlatformSample[] {
+  return readySamples(tasks, taskReadiness(hasHealthCheck), readAtWall, prevReadAtWall, readMs);
+}
+
+/** `readyEvents` with readiness from the tasks alone. */
+export function taskReadyEvents(tasks: readonly Task[], hasHealthCheck: boolean, readAtWall: number, prevReadAtWall: number | null, prevReady?: ReadonlySet<string>): PlatformEvent[] {
+  return readyEvents(tasks, taskReadiness(hasHealthCheck), readAtWall, prevReadAtWall, prevReady);
 }

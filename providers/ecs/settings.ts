@@ -26,13 +26,14 @@ export const ecsSettingsSchema = z
         'Named profile from ~/.aws/config and ~/.aws/credentials (SSO, role_arn + source_profile for assuming a role, credential_process). Default: $AWS_PROFILE, else the SDK default chain (environment, web identity, ECS/EC2 roles).',
     }),
     endpoint: endpointUrl.optional().meta({
-      description: 'One endpoint for ECS, Application Auto Scaling and CloudWatch (LocalStack, a fake). Default: $AWS_ENDPOINT_URL_<SERVICE>, $AWS_ENDPOINT_URL, else AWS.',
+      description: 'One endpoint for ECS, Application Auto Scaling, CloudWatch and Elastic Load Balancing (LocalStack, a fake). Default: $AWS_ENDPOINT_URL_<SERVICE>, $AWS_ENDPOINT_URL, else AWS.',
     }),
     endpoints: z
       .strictObject({
         ecs: endpointUrl.optional(),
         application_auto_scaling: endpointUrl.optional(),
         cloudwatch: endpointUrl.optional(),
+        elbv2: endpointUrl.optional(),
       })
       .optional()
       .meta({ description: 'Per-service endpoints; each overrides `endpoint` for that service.' }),
@@ -50,6 +51,10 @@ export const ecsSettingsSchema = z
     tasks: z.boolean().default(true).meta({
       description:
         "Read the service's tasks (ecs:ListTasks, ecs:DescribeTasks, ecs:DescribeTaskDefinition) every poll: ready = RUNNING and passing the container health check, with per-task start times. false: ready = RUNNING from DescribeServices.",
+    }),
+    load_balancer: z.boolean().default(true).meta({
+      description:
+        'When the service has target groups (services[].loadBalancers), a task is ready only when its target is healthy in every one of them (ELBv2 DescribeTargetHealth, elasticloadbalancing:DescribeTargetHealth; with tasks: true). false: ready from the tasks alone.',
     }),
     max_attempts: positiveInt('Attempts per AWS call, including SDK retries of throttling and 5xx.').default(3),
   })

@@ -1,7 +1,9 @@
 /**
  * A fake AWS control plane for one ECS service on 127.0.0.1, speaking the real wire protocols
  * (see /work/shared/reference/sdk-fakes.md §2): ECS and Application Auto Scaling over AWS JSON
- * 1.1, CloudWatch over JSON 1.0, all `POST /` dispatched on `x-amz-target`.
+ * 1.1, CloudWatch over JSON 1.0, all `POST /` dispatched on `x-amz-target`; Elastic Load
+ * Balancing v2 (DescribeTargetHealth only) over awsQuery: a form-encoded `Action=...` body and an
+ * XML answer.
  *
  * It also runs the service: an APP endpoint (CapacityApp) whose capacity follows the RUNNING
  * tasks, and the target tracking model of src/scaling-models/ecs-target-tracking.ts evaluated
@@ -11,7 +13,9 @@
  *
  * Ground truth for tests: `decisions` (every desired-count change the model made) and
  * `readiness` (every change of the count of tasks that serve: RUNNING, and HEALTHY when the
- * task definition has a container health check, `healthCheckMs` after the task started).
+ * task definition has a container health check, `healthCheckMs` after the task started; with
+ * `loadBalancer`, also a healthy target, `healthyAfterMs` later) and `targetHealthy` (when each
+ * task's target turned healthy).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -47,6 +51,13 @@ export interface FakeEcsOptions {
   activitiesPageSize?: number;
   /** Register a scalable target and a policy (false: a service with no autoscaling). */
   autoscaling?: boolean;
+  /**
+   * Put the service behind a target group: DescribeServices reports it in `loadBalancers`, every
+   * task (awsvpc) has an ENI with a private IP, and its target goes `initial` at RUNNING and
+   * `healthy` `healthyAfterMs` after the task serves (RUNNING, +HEALTHY with a health check).
+   * A stopped task's target is `draining` for `healthyAfterMs`.
+   */
+  loadBalancer?: { targetGroupArn?: string; healthyAfterMs: number; containerName?: string; containerPort?: number };
   app?: CapacityAppOptions;
 }
 
@@ -71,16 +82,24 @@ interface Task {
   createdAt: number;
   /** RUNNING from here (startedAt). */
   readyAt: number;
+  /** Private IPv4 of its ENI (the target Id behind a load balancer). */
+  ip: string;
 }
+
+const XMLNS = 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/';
+const xmlEscape = (v: unknown) => String(v).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 const sec = (ms: number) => ms / 1000;
 
 export class FakeEcs {
-  readonly o: Required<Omit<FakeEcsOptions, 'app'>> & { app: CapacityAppOptions };
+  readonly o: Required<Omit<FakeEcsOptions, 'app' | 'loadBalancer'>> & { app: CapacityAppOptions; loadBalancer?: Required<NonNullable<FakeEcsOptions['loadBalancer']>> };
   readonly app: CapacityApp;
   readonly decisions: FakeDecision[] = [];
   /** `running`: tasks that serve (see the file comment). */
   readonly readiness: { atWall: number; running: number }[] = [];
+  /** Each target's turn to healthy: the task, its IP, the real wall ms. */
+  readonly targetHealthy: { taskId: string; ip: string; atWall: number }[] = [];
+  /** ELBv2 calls are recorded as `ElasticLoadBalancing_v10.<Action>` with the form parameters as body. */
   readonly requests: { target: string; body: unknown; accessKeyId?: string }[] = [];
   readonly #server = http.createServer((req, res) => void this.#handle(req, res));
   #faults: { op: string; fault: FakeAwsFault; times: number }[] = [];
@@ -92,10 +111,13 @@ export class FakeEcs {
   #activities: Record<string, unknown>[] = [];
   #lastDecision: EcsTargetTrackingDecision | undefined;
   #timers: NodeJS.Timeout[] = [];
+  /** Targets of stopped tasks, draining until `until`. */
+  #draining: { ip: string; until: number }[] = [];
   #seq = 0;
   url = '';
 
   constructor(options: FakeEcsOptions = {}) {
+    const { loadBalancer, ...rest } = options;
     this.o = {
       cluster: 'demo',
       service: 'web',
@@ -117,8 +139,12 @@ export class FakeEcs {
       activitiesPageSize: 2,
       autoscaling: true,
       app: {},
-      ...options,
+      ...rest,
     };
+    if (loadBalancer) {
+      const tg = `arn:aws:elasticloadbalancing:${this.o.region}:${this.o.account}:targetgroup/${this.o.service}-tg/73e2d6bc24d8a067`;
+      this.o.loadBalancer = { targetGroupArn: loadBalancer.targetGroupArn ?? tg, healthyAfterMs: loadBalancer.healthyAfterMs, containerName: loadBalancer.containerName ?? 'app', containerPort: loadBalancer.containerPort ?? 8080 };
+    }
     this.app = new CapacityApp(this.o.app);
     this.#desired = this.o.initialDesired;
   }
@@ -132,9 +158,13 @@ export class FakeEcs {
   get running(): number {
     return this.#tasks.filter((t) => t.readyAt <= Date.now()).length;
   }
-  /** Tasks that serve: RUNNING, and HEALTHY when there is a health check. */
+  /** Tasks that serve: RUNNING, and HEALTHY when there is a health check, and a healthy target behind a load balancer. */
   get serving(): number {
-    return this.#tasks.filter((t) => t.readyAt + this.o.healthCheckMs <= Date.now()).length;
+    return this.#tasks.filter((t) => this.#servesAt(t) <= Date.now()).length;
+  }
+
+  #servesAt(t: Task): number {
+    return t.readyAt + this.o.healthCheckMs + (this.o.loadBalancer?.healthyAfterMs ?? 0);
   }
 
   /** Make the next `times` calls of `op` (e.g. `DescribeServices`, or `*`) fail. */
@@ -150,7 +180,7 @@ export class FakeEcs {
     await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
     // Start the initial tasks as already running.
-    for (let i = 0; i < this.#desired; i++) this.#tasks.push({ id: this.#taskId(), createdAt: Date.now() - 60_000, readyAt: Date.now() - 30_000 });
+    for (let i = 0; i < this.#desired; i++) this.#tasks.push(this.#newTask(Date.now() - 60_000, Date.now() - 30_000));
     this.#syncApp();
     this.app.takeUsage();
     this.#timers.push(setInterval(() => this.#reconcile(), 25));
@@ -175,6 +205,11 @@ export class FakeEcs {
     return `${(++this.#seq).toString(16).padStart(8, '0')}aaaabbbbccccdddd`;
   }
 
+  #newTask(createdAt: number, readyAt: number): Task {
+    const n = ++this.#seq;
+    return { id: this.#taskId(), createdAt, readyAt, ip: `10.0.${(n >> 8) & 255}.${n & 255}` };
+  }
+
   #event(message: string): void {
     this.#events.unshift({ id: `ev-${++this.#seq}`, createdAt: sec(Date.now()), message: `(service ${this.o.service}) ${message}` });
     this.#events.length = Math.min(this.#events.length, 100);
@@ -186,7 +221,7 @@ export class FakeEcs {
       const now = Date.now();
       // A task serves from its own time (startedAt, plus the health check), which this 25 ms tick
       // only notices later: the ground truth is that time, not the tick's.
-      const servingSince = this.#tasks.map((t) => t.readyAt + this.o.healthCheckMs).filter((x) => x <= now);
+      const servingSince = this.#tasks.map((t) => this.#servesAt(t)).filter((x) => x <= now);
       const atWall = running > this.app.replicas && servingSince.length > 0 ? Math.max(...servingSince) : now;
       this.app.setReplicas(running);
       this.readiness.push({ atWall, running });
@@ -194,17 +229,29 @@ export class FakeEcs {
     }
   }
 
+  /** Ground truth of the targets: each one's turn to healthy, at its own time (not this tick's). */
+  #syncTargets(now: number): void {
+    if (!this.o.loadBalancer) return;
+    this.#draining = this.#draining.filter((d) => d.until > now);
+    for (const t of this.#tasks) {
+      const at = this.#servesAt(t);
+      if (at <= now && !this.targetHealthy.some((h) => h.taskId === t.id)) this.targetHealthy.push({ taskId: t.id, ip: t.ip, atWall: at });
+    }
+  }
+
   /** Tasks follow the desired count: new ones start PENDING, removed ones stop at once. */
   #reconcile(): void {
     const now = Date.now();
     if (this.#tasks.length < this.#desired) {
-      const fresh = Array.from({ length: this.#desired - this.#tasks.length }, () => ({ id: this.#taskId(), createdAt: now, readyAt: now + this.o.taskStartMs }));
+      const fresh = Array.from({ length: this.#desired - this.#tasks.length }, () => this.#newTask(now, now + this.o.taskStartMs));
       this.#tasks.push(...fresh);
       this.#event(`has started ${fresh.length} tasks: ${fresh.map((t) => `(task ${t.id})`).join(' ')}.`);
     } else if (this.#tasks.length > this.#desired) {
       const gone = this.#tasks.splice(this.#desired);
       this.#event(`has stopped ${gone.length} running tasks: ${gone.map((t) => `(task ${t.id})`).join(' ')}.`);
+      if (this.o.loadBalancer) this.#draining.push(...gone.map((t) => ({ ip: t.ip, until: now + this.o.loadBalancer!.healthyAfterMs })));
     }
+    this.#syncTargets(now);
     this.#syncApp();
   }
 
@@ -254,6 +301,7 @@ export class FakeEcs {
     const target = String(req.headers['x-amz-target'] ?? '');
     const contentType = String(req.headers['content-type'] ?? 'application/x-amz-json-1.1');
     const raw = await readBody(req);
+    if (contentType.startsWith('application/x-www-form-urlencoded')) return this.#handleQuery(req, res, raw);
     const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
     const accessKeyId = /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
     this.requests.push({ target, body, ...(accessKeyId ? { accessKeyId } : {}) });
@@ -299,6 +347,7 @@ export class FakeEcs {
                 runningCount: running,
                 pendingCount: this.#tasks.length - running,
                 launchType: 'FARGATE',
+                ...(this.o.loadBalancer ? { loadBalancers: [{ targetGroupArn: this.o.loadBalancer.targetGroupArn, containerName: this.o.loadBalancer.containerName, containerPort: this.o.loadBalancer.containerPort }] } : {}),
                 taskDefinition: `arn:aws:ecs:${this.o.region}:${this.o.account}:task-definition/web:7`,
                 deployments: [{ id: 'ecs-svc/1111', status: 'PRIMARY', desiredCount: this.#desired, runningCount: running, pendingCount: this.#tasks.length - running, rolloutState: 'COMPLETED', createdAt: sec(Date.now() - 3_600_000), updatedAt: sec(Date.now() - 3_000_000), taskDefinition: 'arn:aws:ecs:::task-definition/web:7' }],
                 events: this.#events,
@@ -374,7 +423,20 @@ export class FakeEcs {
             createdAt: sec(t.createdAt),
             ...(running ? { startedAt: sec(t.readyAt) } : {}),
             taskDefinitionArn: `arn:aws:ecs:${this.o.region}:${this.o.account}:task-definition/web:7`,
-            containers: [{ name: 'app', lastStatus: running ? 'RUNNING' : 'PENDING', healthStatus: health }],
+            containers: [{ name: 'app', lastStatus: running ? 'RUNNING' : 'PENDING', healthStatus: health, networkInterfaces: [{ attachmentId: `eni-attach-${t.id}`, privateIpv4Address: t.ip }] }],
+            // Fargate is awsvpc: the ENI's private IP is the target Id behind a load balancer.
+            attachments: [
+              {
+                id: `eni-attach-${t.id}`,
+                type: 'ElasticNetworkInterface',
+                status: 'ATTACHED',
+                details: [
+                  { name: 'subnetId', value: 'subnet-0fake' },
+                  { name: 'networkInterfaceId', value: `eni-${t.id.slice(0, 17)}` },
+                  { name: 'privateIPv4Address', value: t.ip },
+                ],
+              },
+            ],
           };
         });
       return { tasks, failures: [] };
@@ -389,6 +451,42 @@ export class FakeEcs {
       },
     }),
   };
+
+  /** awsQuery (ELBv2): `Action=...&Version=...` form body, XML answer, XML errors with an HTTP status. */
+  #handleQuery(req: http.IncomingMessage, res: http.ServerResponse, raw: string): void {
+    const params = Object.fromEntries(new URLSearchParams(raw));
+    const op = params.Action ?? '';
+    const accessKeyId = /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
+    this.requests.push({ target: `ElasticLoadBalancing_v10.${op}`, body: params, ...(accessKeyId ? { accessKeyId } : {}) });
+    const requestId = `req-${++this.#seq}`;
+    const send = (status: number, xml: string): void => {
+      res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }).end(xml);
+    };
+    const fail = (status: number, code: string, message: string) =>
+      send(status, `<ErrorResponse xmlns="${XMLNS}"><Error><Type>Sender</Type><Code>${code}</Code><Message>${xmlEscape(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`);
+    const fault = accessKeyId === 'AKIDBAD' ? 'bad-credentials' : this.#takeFault(op);
+    if (fault === 'bad-credentials') return fail(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
+    if (fault === 'access-denied') return fail(403, 'AccessDenied', `User: arn:aws:iam::${this.o.account}:user/tester is not authorized to perform: elasticloadbalancing:${op} because no identity-based policy allows the elasticloadbalancing:${op} action`);
+    if (fault === 'throttled') return fail(400, 'Throttling', 'Rate exceeded');
+    if (fault === 'server-error') return fail(500, 'InternalFailure', 'internal failure');
+    const lb = this.o.loadBalancer;
+    if (fault === 'not-found' || (op === 'DescribeTargetHealth' && params.TargetGroupArn !== lb?.targetGroupArn))
+      return fail(400, 'TargetGroupNotFound', `Target groups '${params.TargetGroupArn}' not found`);
+    if (op !== 'DescribeTargetHealth') return fail(400, 'InvalidAction', `fake does not implement ${op}`);
+    const member = (ip: string, state: string, reason = '') =>
+      `<member><Target><Id>${ip}</Id><Port>${lb!.containerPort}</Port><AvailabilityZone>${this.o.region}a</AvailabilityZone></Target><HealthCheckPort>${lb!.containerPort}</HealthCheckPort><TargetHealth><State>${state}</State>${reason}</TargetHealth></member>`;
+    const now = Date.now();
+    const members = [
+      ...this.#tasks
+        .filter((t) => t.readyAt <= now) // registered once RUNNING
+        .map((t) => (this.#servesAt(t) <= now ? member(t.ip, 'healthy') : member(t.ip, 'initial', '<Reason>Elb.RegistrationInProgress</Reason><Description>Target registration is in progress</Description>'))),
+      ...this.#draining.filter((d) => d.until > now).map((d) => member(d.ip, 'draining', '<Reason>Target.DeregistrationInProgress</Reason><Description>Target deregistration is in progress</Description>')),
+    ];
+    send(
+      200,
+      `<DescribeTargetHealthResponse xmlns="${XMLNS}"><DescribeTargetHealthResult><TargetHealthDescriptions>${members.join('')}</TargetHealthDescriptions></DescribeTargetHealthResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></DescribeTargetHealthResponse>`,
+    );
+  }
 
   #taskArn(t: Task): string {
     return `arn:aws:ecs:${this.o.region}:${this.o.account}:task/${this.o.cluster}/${t.id}`;

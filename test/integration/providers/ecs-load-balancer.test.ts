@@ -1,0 +1,160 @@
+/**
+ * The aws-ecs provider behind a load balancer, with the real AWS SDK clients (ECS over JSON 1.1,
+ * ELBv2 over awsQuery) against the fake control plane on 127.0.0.1 (test/fakes/ecs).
+ *
+ * The service scales out from 1 to its minimum of 3 on its own (a bounds rescale: no load
+ * needed). Each new task's target turns healthy HEALTHY_AFTER_MS after the task is RUNNING; the
+ * fake records that moment (`targetHealthy`), the ground truth `ready` is measured against.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import os from 'node:os';
+import path from 'node:path';
+import { FakeEcs } from '../../fakes/ecs/fake-ecs.js';
+import { createEcsProvider } from '../../../providers/ecs/index.js';
+import { ecsSettingsSchema, type EcsSettingsInput } from '../../../providers/ecs/settings.js';
+import { systemClock } from '../../../src/clock.js';
+import { silentLogger } from '../../../src/log.js';
+import type { PlatformEvent, PlatformSample, Provider } from '../../../src/provider.js';
+
+const HEALTHY_AFTER_MS = 1000;
+const POLL_MS = 200;
+/** Slack for one read's own calls (5 loopback round trips) and a busy machine. */
+const SLACK_MS = 150;
+const PEAK = 3;
+
+const saved = { ...process.env };
+// Credentials through the SDK default chain from the environment; no IMDS, no shared files.
+function awsEnv(): void {
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: 'AKIDFAKE',
+    AWS_SECRET_ACCESS_KEY: 'fake-secret',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: path.join(os.tmpdir(), 'scaleproof-no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(os.tmpdir(), 'scaleproof-no-aws-credentials'),
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  });
+  delete process.env.AWS_PROFILE;
+}
+
+let fake: FakeEcs;
+const open: Provider[] = [];
+function provider(extra: Partial<EcsSettingsInput> = {}, warnings: string[] = []) {
+  const settings = ecsSettingsSchema.parse({ region: 'us-east-1', cluster: 'demo', service: 'web', endpoint: fake.url, metric_period: '1s', metric_interval: '1s', metric_lookback: '20s', metric_delay: '3s', max_attempts: 1, ...extra });
+  const p = createEcsProvider(settings, { clock: systemClock, log: { ...silentLogger, warn: (m) => warnings.push(m) }, env: process.env });
+  open.push(p);
+  return p;
+}
+const signal = () => AbortSignal.timeout(10_000);
+const ops = (op: string) => fake.requests.filter((r) => r.target.split('.')[1] === op);
+
+async function startFake(): Promise<void> {
+  fake = new FakeEcs({ initialDesired: 1, minCapacity: PEAK, maxCapacity: 4, taskStartMs: 200, loadBalancer: { healthyAfterMs: HEALTHY_AFTER_MS } });
+  await fake.start();
+}
+
+/** Polls like the poller, every POLL_MS, until every target of the peak is healthy, then twice more. */
+async function pollUntilServing(p: Provider) {
+  const startWall = Date.now();
+  const samples: PlatformSample[] = [];
+  const events = new Map<string, PlatformEvent>();
+  const emitted: string[] = [];
+  let after = 0;
+  for (let i = 0; i < 40 && after < 2; i++) {
+    samples.push(...(await p.sample(signal())));
+    for (const e of await p.events(startWall - 60_000, signal())) {
+      if (!events.has(e.id!)) emitted.push(e.id!);
+      events.set(e.id!, e);
+    }
+    if (fake.serving >= PEAK) after++;
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+  return { samples, events, emitted };
+}
+
+/** The first sample whose `ready` reached the peak. */
+const firstAtPeak = (samples: readonly PlatformSample[]) => samples.filter((s) => (s.ready ?? 0) >= PEAK).sort((a, b) => a.atWall - b.atWall)[0]!;
+/** When the peak's last target turned healthy (the truth), and when its task turned RUNNING. */
+const peakHealthyAt = () => fake.targetHealthy.map((h) => h.atWall).sort((a, b) => a - b)[PEAK - 1]!;
+
+beforeAll(() => awsEnv());
+afterEach(async () => {
+  for (const p of open.splice(0)) await p.close();
+  await fake?.close();
+});
+afterAll(() => {
+  process.env = saved;
+});
+
+describe('aws-ecs provider behind a load balancer (ELBv2 target health)', () => {
+  it('counts a task ready only once its target is healthy: within one poll after the truth, never before', async () => {
+    await startFake();
+    const warnings: string[] = [];
+    const p = provider({}, warnings);
+    const d = await p.describe(signal());
+    expect(d.scaling.details).toMatchObject({ targetGroups: ['web-tg'] });
+    expect(d.warnings.join('\n')).not.toMatch(/DescribeTargetHealth|target health/);
+    const { samples, events, emitted } = await pollUntilServing(p);
+
+    // One DescribeTargetHealth per poll, the whole group (no Targets filter), over awsQuery.
+    const calls = ops('DescribeTargetHealth');
+    expect(calls.length).toBeGreaterThan(5);
+    expect(calls.every((c) => JSON.stringify(c.body) === JSON.stringify({ Action: 'DescribeTargetHealth', Version: '2015-12-01', TargetGroupArn: fake.o.loadBalancer!.targetGroupArn }))).toBe(true);
+    expect(warnings).toEqual([]);
+
+    // ready comes only from the targets; DescribeServices keeps running and leaves ready out.
+    expect(samples.filter((s) => s.ready !== undefined).every((s) => s.source === 'elbv2:targets')).toBe(true);
+    const healthyAt = peakHealthyAt();
+    const ready = firstAtPeak(samples);
+    expect(ready.atWall).toBeGreaterThanOrEqual(healthyAt);
+    expect(ready.atWall - healthyAt).toBeLessThanOrEqual(POLL_MS + SLACK_MS);
+    // ...about HEALTHY_AFTER_MS after RUNNING, which DescribeServices saw long before.
+    const running = samples.filter((s) => s.source === 'ecs:DescribeServices' && (s.running ?? 0) >= PEAK).sort((a, b) => a.atWall - b.atWall)[0]!;
+    expect(ready.atWall - running.atWall).toBeGreaterThan(HEALTHY_AFTER_MS - POLL_MS - SLACK_MS);
+
+    // One replica-ready per new task, at the read that first saw its target healthy; the task
+    // that was healthy before the first read is not news.
+    const lb = [...events.values()].filter((e) => e.type === 'replica-ready');
+    expect(lb.map((e) => e.source)).toEqual(['elbv2:targets', 'elbv2:targets']);
+    expect(new Set(emitted).size).toBe(emitted.length);
+    for (const truth of fake.targetHealthy.slice(1)) {
+      const e = lb.find((x) => x.id === `ecs-target-ready:${truth.taskId}`)!;
+      expect(e, truth.taskId).toBeDefined();
+      expect(e.message).toMatch(new RegExp(`^task ${truth.taskId} healthy in target group web-tg`));
+      expect(e.atWall).toBeGreaterThanOrEqual(truth.atWall);
+      // The truth lies in (previous read, this read]: resolution = the time since the previous read.
+      expect(e.atWall - e.resolutionMs).toBeLessThanOrEqual(truth.atWall);
+      expect(e.resolutionMs).toBeGreaterThan(0);
+      expect(e.resolutionMs).toBeLessThanOrEqual(POLL_MS + SLACK_MS);
+    }
+  });
+
+  it('with load_balancer: false, ready rises at RUNNING, before the targets are healthy, and target health is never read', async () => {
+    await startFake();
+    const p = provider({ load_balancer: false });
+    expect((await p.describe(signal())).scaling.details).toMatchObject({ targetGroups: ['web-tg'] });
+    const { samples } = await pollUntilServing(p);
+    expect(ops('DescribeTargetHealth')).toEqual([]);
+    const ready = firstAtPeak(samples);
+    expect(ready.source).toBe('ecs:tasks');
+    expect(ready.atWall).toBeLessThan(peakHealthyAt() - HEALTHY_AFTER_MS / 2);
+  });
+
+  it('falls back to readiness from the tasks, with one warning naming the IAM action, when target health is denied', async () => {
+    await startFake();
+    fake.inject('DescribeTargetHealth', 'access-denied');
+    const warnings: string[] = [];
+    const p = provider({}, warnings);
+    const { samples } = await pollUntilServing(p);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/not allowed elasticloadbalancing:DescribeTargetHealth.*grant elasticloadbalancing:DescribeTargetHealth.*no longer reading it/);
+    expect(ops('DescribeTargetHealth')).toHaveLength(1);
+    const ready = firstAtPeak(samples);
+    expect(ready.source).toBe('ecs:tasks');
+    expect(ready.atWall).toBeLessThan(peakHealthyAt() - HEALTHY_AFTER_MS / 2);
+    expect(samples[1]).toMatchObject({ source: 'ecs:tasks', ready: 1 }); // the first poll already: denied is not a gap
+
+    // `check` lists the missing permission like the other optional ones.
+    const d = await provider().describe(signal());
+    expect(d.warnings.join('\n')).toMatch(/not allowed elasticloadbalancing:DescribeTargetHealth[\s\S]*without the target health, `ready` is from the tasks alone/);
+  });
+});
