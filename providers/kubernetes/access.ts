@@ -14,14 +14,34 @@ export interface Permission {
   without?: string;
 }
 
-export function permissionsNeeded(opts: { hpa: boolean; podMetrics: boolean; workload?: 'Deployment' | 'StatefulSet' }): Permission[] {
-  const kind = opts.workload ?? 'Deployment';
+/**
+ * `scale`: the generic mode (an HPA target that is neither a Deployment nor a StatefulSet). The
+ * workload is then read only through `{plural}/scale`, like the HPA reads it, and ready replicas
+ * can only come from the pods, so listing pods is required.
+ */
+export function permissionsNeeded(opts: {
+  hpa: boolean;
+  podMetrics: boolean;
+  workload?: 'Deployment' | 'StatefulSet';
+  scale?: { kind: string; group: string; plural: string };
+}): Permission[] {
+  const kind = opts.scale?.kind ?? opts.workload ?? 'Deployment';
   const resource = kind === 'StatefulSet' ? 'statefulsets' : 'deployments';
+  const workload: Permission[] = opts.scale
+    ? [
+        { verb: 'get', group: opts.scale.group, resource: `${opts.scale.plural}/scale`, required: true },
+        { verb: 'get', group: opts.scale.group, resource: opts.scale.plural, required: false, without: `the ${kind}'s pod template is not read: no warning about containers without CPU requests` },
+      ]
+    : [
+        { verb: 'get', group: 'apps', resource, required: true },
+        { verb: 'list', group: 'apps', resource, required: true },
+        { verb: 'watch', group: 'apps', resource, required: false, without: `the ${kind} is listed on every read instead of watched` },
+      ];
   const p: Permission[] = [
-    { verb: 'get', group: 'apps', resource, required: true },
-    { verb: 'list', group: 'apps', resource, required: true },
-    { verb: 'watch', group: 'apps', resource, required: false, without: `the ${kind} is listed on every read instead of watched` },
-    { verb: 'list', group: '', resource: 'pods', required: false, without: `ready replicas come from ${kind} status; no per-pod ready times` },
+    ...workload,
+    opts.scale
+      ? { verb: 'list', group: '', resource: 'pods', required: true }
+      : { verb: 'list', group: '', resource: 'pods', required: false, without: `ready replicas come from ${kind} status; no per-pod ready times` },
     { verb: 'watch', group: '', resource: 'pods', required: false, without: 'pods are listed on every read, so ready times are only as precise as the poll interval' },
   ];
   // Listing HPAs is needed to find the one that targets the workload when none is named.

@@ -5,6 +5,11 @@
  * watch cannot be kept) and stamps every notification on arrival, since API times only have
  * 1 s precision. CPU/memory come from metrics.k8s.io every 15 s. `sample()` answers from the
  * watch caches: every change since the previous read, plus the state now.
+ *
+ * An HPA that scales another kind (an Argo Rollout, a ReplicaSet, any resource with a /scale
+ * subresource) is followed in a "generic" mode (scale.ts): the target is found by API discovery
+ * and read only through its Scale, as the HPA reads it (at every sample, source `k8s:scale`);
+ * its pods are watched by the Scale's status.selector. The workload itself is not watched.
  */
 import * as k8s from '@kubernetes/client-node';
 import type { Logger } from '../../src/log.js';
@@ -30,10 +35,12 @@ import {
   type KEvent,
   type Pod,
   type PodMetrics,
+  type PodSpec,
   type Seen,
   type WorkloadValues,
 } from './map.js';
 import { Reflector, type ListResult, type WatchFn } from './reflector.js';
+import { discoveryPath, findScaleTarget, scaleSelector, scaleTargetSummary, scaleTargetWarning, splitApiVersion, type ApiResource, type Scale, type ScaleTarget } from './scale.js';
 import type { KubernetesSettings } from './settings.js';
 
 export { kubernetesSettingsSchema } from './settings.js';
@@ -98,6 +105,13 @@ export class KubernetesProvider implements Provider {
   #lastHpaCpu: number | undefined;
   /** `verb resource.group` the access review said are denied (watches on them start as polls). */
   #denied = new Set<string>();
+  /** Generic mode (the HPA scales neither a Deployment nor a StatefulSet): the target as discovery resolved it. */
+  #generic: ScaleTarget | null = null;
+  /** Generic mode: the latest Scale read, the pod template (when the object is readable), the pods' selector. */
+  #scale: Scale | null = null;
+  #template: PodSpec | undefined;
+  #podSelector: string | undefined;
+  #scaleReadFailing = false;
 
   constructor(settings: KubernetesSettings, ctx: ProviderContext, deps: KubernetesDeps = {}) {
     this.#s = settings;
@@ -126,14 +140,16 @@ export class KubernetesProvider implements Provider {
   }
 
   /** The namespace and credential chain in use (for messages and tests). */
-  get target(): { namespace: string; context: string; kind: WorkloadKind; deployment?: string; statefulset?: string; hpa?: string } {
-    const workload = this.#depName ? { [this.#kind === 'StatefulSet' ? 'statefulset' : 'deployment']: this.#depName } : {};
-    return { namespace: this.#ns, context: this.#chain.context, kind: this.#kind, ...workload, ...(this.#hpaName ? { hpa: this.#hpaName } : {}) };
+  get target(): { namespace: string; context: string; kind: string; deployment?: string; statefulset?: string; name?: string; apiVersion?: string; hpa?: string } {
+    const key = this.#generic ? 'name' : this.#kind === 'StatefulSet' ? 'statefulset' : 'deployment';
+    const workload = this.#depName ? { [key]: this.#depName } : {};
+    const api = this.#generic ? { apiVersion: this.#generic.apiVersion } : {};
+    return { namespace: this.#ns, context: this.#chain.context, kind: this.#generic?.kind ?? this.#kind, ...api, ...workload, ...(this.#hpaName ? { hpa: this.#hpaName } : {}) };
   }
 
-  /** "Deployment web" / "StatefulSet db", for messages. */
+  /** "Deployment web" / "StatefulSet db" / "Rollout web", for messages. */
   get #workloadLabel(): string {
-    return `${this.#kind} ${this.#depName ?? ''}`.trim();
+    return `${this.#generic?.kind ?? this.#kind} ${this.#depName ?? ''}`.trim();
   }
 
   // ------------------------------------------------------------------ API calls
@@ -158,6 +174,68 @@ export class KubernetesProvider implements Provider {
     return this.#call({ verb: 'get', group: 'apps', resource: PLURAL[this.#kind], name }, (): Promise<unknown> =>
       this.#kind === 'StatefulSet' ? this.#apps.readNamespacedStatefulSet(args) : this.#apps.readNamespacedDeployment(args),
     ) as Promise<Deployment>;
+  }
+
+  /** Generic mode: the target's Scale (autoscaling/v1), what the HPA itself reads. */
+  #readScale(): Promise<Scale> {
+    const t = this.#generic!;
+    const name = this.#depName!;
+    return this.#call({ verb: 'get', group: t.group, resource: `${t.plural}/scale`, name }, async (): Promise<unknown> => {
+      if (t.group) return this.#custom.getNamespacedCustomObjectScale({ group: t.group, version: t.version, namespace: this.#ns, plural: t.plural, name });
+      if (t.plural === 'replicationcontrollers') return this.#core.readNamespacedReplicationControllerScale({ name, namespace: this.#ns });
+      throw new ProviderError(PROVIDER, 'config', `no client for the scale subresource of core ${t.plural}`);
+    }) as Promise<Scale>;
+  }
+
+  /** Generic mode: the target object itself, only for its pod template (spec.template.spec); optional. */
+  async #readTemplate(): Promise<PodSpec | undefined> {
+    const t = this.#generic!;
+    const name = this.#depName!;
+    try {
+      const obj = (await this.#call({ verb: 'get', group: t.group, resource: t.plural, name }, (): Promise<unknown> =>
+        t.group
+          ? this.#custom.getNamespacedCustomObject({ group: t.group, version: t.version, namespace: this.#ns, plural: t.plural, name })
+          : this.#core.readNamespacedReplicationController({ name, namespace: this.#ns }),
+      )) as { spec?: { template?: { spec?: PodSpec } } };
+      return obj.spec?.template?.spec;
+    } catch (err) {
+      if (err instanceof ProviderError && err.kind === 'access-denied') return undefined; // optional: the access review warned
+      throw err;
+    }
+  }
+
+  /**
+   * API discovery, as the HPA controller's scale client does it: the scaleTargetRef's kind in its
+   * group version, which must have a `{plural}/scale` subresource.
+   */
+  async #discover(ref: { kind: string; name: string; apiVersion?: string }): Promise<ScaleTarget> {
+    const { group, version } = splitApiVersion(ref.apiVersion);
+    const path = discoveryPath(group, version);
+    const gv = group ? `${group}/${version}` : version;
+    const forHpa = `HPA ${this.#hpaName} scales ${ref.kind} ${ref.name}`;
+    let resources: ApiResource[];
+    try {
+      const list = group ? await this.#custom.getAPIResources({ group, version }) : version === 'v1' ? await this.#core.getAPIResources() : { resources: [] };
+      resources = (list.resources ?? []) as ApiResource[];
+    } catch (err) {
+      const e = toProviderError(err, { verb: 'get', group, resource: `API discovery (${path})`, namespace: this.#ns }, this.#chain);
+      if (e.kind !== 'not-found') throw e;
+      throw new ProviderError(PROVIDER, 'config', `${forHpa}, but the API server does not serve ${gv} (GET ${path}: 404)`, {
+        hint: `check the HPA's scaleTargetRef.apiVersion, or install the CRD that defines ${ref.kind} (\`kubectl api-resources --api-group=${group}\`)`,
+      });
+    }
+    const found = findScaleTarget(resources, ref);
+    if (!found.ok) throw new ProviderError(PROVIDER, 'config', `${forHpa}: ${found.message}`);
+    return found.target;
+  }
+
+  /** Generic mode: the Scale's selector, or a configuration error (the HPA cannot count pods without one). */
+  #selectorOf(scale: Scale): string {
+    const sel = scaleSelector(scale);
+    if (sel) return sel;
+    throw new ProviderError(PROVIDER, 'config', `${this.#workloadLabel}: its scale subresource reports no status.selector, so neither the HPA nor this provider can tell which pods are its replicas (the HPA reports InvalidSelector)`, {
+      hint: `a CRD's subresources.scale needs labelSelectorPath, and the controller must fill that field: \`kubectl -n ${this.#ns} get --raw ${discoveryPath(this.#generic!.group, this.#generic!.version)}/namespaces/${this.#ns}/${this.#generic!.plural}/${this.#depName}/scale\``,
+    });
   }
 
   #listHpas(fieldSelector?: string): Promise<ListResult<Hpa>> {
@@ -207,8 +285,11 @@ export class KubernetesProvider implements Provider {
     try {
       const answers = await Promise.all(
         perms.map(async (p) => {
+          // `rollouts/scale` is asked as resource rollouts, subresource scale (like `kubectl auth can-i --subresource`).
+          const [resource, subresource] = p.resource.split('/') as [string, string | undefined];
+          const attrs = { namespace: this.#ns, verb: p.verb, group: p.group, resource, ...(subresource ? { subresource } : {}) };
           const r = await this.#authz.createSelfSubjectAccessReview({
-            body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { namespace: this.#ns, verb: p.verb, group: p.group, resource: p.resource } } },
+            body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: attrs } },
           });
           return [p, r.status?.allowed === true] as const;
         }),
@@ -229,21 +310,29 @@ export class KubernetesProvider implements Provider {
     if (this.#hpaName) {
       hpa = hpaRead ?? (await this.#readHpa(this.#hpaName));
       const ref = hpa.spec?.scaleTargetRef;
-      if (ref && ref.kind !== 'Deployment' && ref.kind !== 'StatefulSet') {
-        throw new ProviderError(PROVIDER, 'config', `HPA ${this.#hpaName} scales a ${ref.kind} (${ref.name}); this provider follows Deployments and StatefulSets only`);
-      }
-      if (this.#depName && ref && (ref.name !== this.#depName || ref.kind !== this.#kind)) {
+      if (this.#depName && ref && (ref.name !== this.#depName || ref.kind !== (this.#generic?.kind ?? this.#kind))) {
         throw new ProviderError(PROVIDER, 'config', `HPA ${this.#hpaName} targets ${ref.kind} ${ref.name}, not ${this.#workloadLabel}`, {
           hint: 'fix provider.settings.deployment / .statefulset or .hpa (or give only the hpa)',
         });
       }
       if (!this.#depName && ref) {
-        this.#kind = ref.kind as WorkloadKind;
+        // Another kind: the generic mode, through the scale subresource (like the HPA itself).
+        if (ref.kind !== 'Deployment' && ref.kind !== 'StatefulSet') this.#generic ??= await this.#discover(ref);
+        else this.#kind = ref.kind;
         this.#depName = ref.name;
       }
     }
     if (!this.#depName) throw new ProviderError(PROVIDER, 'config', 'no workload to watch: set provider.settings.deployment (or .statefulset)');
     signal?.throwIfAborted();
+    if (this.#generic) {
+      // Only an HPA leads here, so there is one; the Scale stands in for the workload.
+      const scale = await this.#readScale();
+      this.#podSelector = this.#selectorOf(scale);
+      this.#scale = scale;
+      this.#template = await this.#readTemplate();
+      this.#resolved = true;
+      return { ...(hpa ? { hpa } : {}), deployment: this.#scaleAsWorkload(), warnings };
+    }
     const deployment = await this.#readDeployment(this.#depName);
     if (!this.#hpaName) {
       try {
@@ -273,9 +362,24 @@ export class KubernetesProvider implements Provider {
     }
   }
 
+  /** Generic mode: the Scale (and pod template) in the shape the shared mapping reads. */
+  #scaleAsWorkload(): Deployment {
+    const replicas = this.#scale?.spec?.replicas;
+    return { spec: { ...(replicas === undefined ? {} : { replicas }), ...(this.#template ? { template: { spec: this.#template } } : {}) } };
+  }
+
   async describe(signal: AbortSignal): Promise<TargetDescription> {
     const hpaRead = !this.#depName && this.#hpaName ? await this.#learnKindFromHpa() : undefined;
-    const perms = permissionsNeeded({ hpa: this.#hpaName !== undefined, podMetrics: this.#s.pod_metrics, workload: this.#kind });
+    // Another kind than Deployment/StatefulSet: discovery says which resource (and group) to ask permissions for.
+    const ref = hpaRead?.spec?.scaleTargetRef;
+    if (ref && ref.kind !== 'Deployment' && ref.kind !== 'StatefulSet') this.#generic ??= await this.#discover(ref);
+    const g = this.#generic;
+    const perms = permissionsNeeded({
+      hpa: this.#hpaName !== undefined,
+      podMetrics: this.#s.pod_metrics,
+      workload: this.#kind,
+      ...(g ? { scale: { kind: g.kind, group: g.group, plural: g.plural } } : {}),
+    });
     const access = await this.#accessReview(perms);
     signal.throwIfAborted();
     const warnings: string[] = [];
@@ -301,10 +405,11 @@ export class KubernetesProvider implements Provider {
     const template = deployment.spec?.template?.spec;
     warnings.push(...requestWarnings(template, hpa, this.#workloadLabel));
     if (hpa) warnings.push(...hpaWarnings(hpa, deployment));
-    const ordered = orderedReadyWarning(this.#kind, deployment, this.#workloadLabel);
+    const ordered = g ? null : orderedReadyWarning(this.#kind, deployment, this.#workloadLabel);
     if (ordered) warnings.push(ordered);
+    if (g) warnings.push(scaleTargetWarning(g, this.#depName!));
     if (this.#s.pod_metrics) {
-      const m = await this.#probeMetrics(deployment);
+      const m = await this.#probeMetrics(g ? this.#podSelector : selectorString(deployment));
       if (m) warnings.push(m);
     }
     if (!this.#s.watch) warnings.push('watching is off (settings.watch: false): changes are only seen at each poll, so latencies carry the poll interval as margin');
@@ -312,7 +417,12 @@ export class KubernetesProvider implements Provider {
     scaling.details = {
       ...scaling.details,
       namespace: this.#ns,
-      [this.#kind === 'StatefulSet' ? 'statefulset' : 'deployment']: this.#depName,
+      ...(g
+        ? {
+            workload: { kind: g.kind, apiVersion: g.apiVersion, name: this.#depName, via: `${g.plural}/scale` },
+            scaleSubresource: { specReplicas: this.#scale?.spec?.replicas, statusReplicas: this.#scale?.status?.replicas, selector: this.#podSelector },
+          }
+        : { [this.#kind === 'StatefulSet' ? 'statefulset' : 'deployment']: this.#depName }),
       context: this.#chain.context,
       server: this.#chain.server,
       credentials: `${this.#chain.auth} (user "${this.#chain.user}", ${this.#chain.source})`,
@@ -320,17 +430,18 @@ export class KubernetesProvider implements Provider {
       podTemplateRequests: (template?.containers ?? []).map((c) => ({ container: c.name, requests: c.resources?.requests ?? {} })),
     };
     const range = hpa ? ` (HPA ${this.#hpaName}: ${scaling.minReplicas}-${scaling.maxReplicas} replicas)` : ' (no HPA)';
+    const what = g ? scaleTargetSummary(g, this.#ns, this.#depName!) : `Kubernetes ${this.#kind} ${this.#ns}/${this.#depName}`;
     return {
-      summary: `Kubernetes ${this.#kind} ${this.#ns}/${this.#depName}${range}, context "${this.#chain.context}" (${this.#chain.server})`,
+      summary: `${what}${range}, context "${this.#chain.context}" (${this.#chain.server})`,
       scaling,
       warnings,
     };
   }
 
   /** One read of metrics.k8s.io; a warning when it cannot be used. */
-  async #probeMetrics(deployment: Deployment): Promise<string | null> {
+  async #probeMetrics(labelSelector: string | undefined): Promise<string | null> {
     try {
-      await this.#listPodMetrics(selectorString(deployment));
+      await this.#listPodMetrics(labelSelector);
       this.#metrics = 'ok';
       return null;
     } catch (err) {
@@ -354,7 +465,15 @@ export class KubernetesProvider implements Provider {
 
   async #start(signal?: AbortSignal): Promise<void> {
     if (!this.#resolved) await this.#resolve(signal);
-    const deployment = await this.#readDeployment(this.#depName!);
+    // Generic mode: no workload watch; the Scale gives the pods' selector (and is read at every sample).
+    const generic = this.#generic !== null;
+    let labelSelector: string | undefined;
+    if (generic) {
+      this.#scale = await this.#readScale();
+      labelSelector = this.#podSelector = this.#selectorOf(this.#scale);
+    } else {
+      labelSelector = selectorString(await this.#readDeployment(this.#depName!));
+    }
     const common = { clock: this.#ctx.clock, log: this.#log, ...(this.#deps.watchBackoffMs ? { backoffMs: this.#deps.watchBackoffMs } : {}) };
     // A watch the access review already said is denied starts as a poll (describe warned about it).
     const watchFor = (resource: string) => (this.#denied.has(`watch ${resource}`) ? null : this.#watchFn);
@@ -365,16 +484,18 @@ export class KubernetesProvider implements Provider {
     };
     const base = (group: string) => (group ? `/apis/${group}/namespaces/${this.#ns}` : `/api/v1/namespaces/${this.#ns}`);
     const plural = PLURAL[this.#kind];
-    this.#depR = new Reflector<Deployment>({
-      ...common,
-      watch: watchFor(`${plural}.apps`),
-      name: `${plural}.apps`,
-      path: `${base('apps/v1')}/${plural}`,
-      query: { fieldSelector: `metadata.name=${this.#depName}` },
-      list: () => this.#listDeployments(this.#depName!),
-      onChange: (_o, cur, seen) => this.#onDeployment(cur, seen),
-      onFallback: fallback(this.#workloadLabel),
-    });
+    if (!generic) {
+      this.#depR = new Reflector<Deployment>({
+        ...common,
+        watch: watchFor(`${plural}.apps`),
+        name: `${plural}.apps`,
+        path: `${base('apps/v1')}/${plural}`,
+        query: { fieldSelector: `metadata.name=${this.#depName}` },
+        list: () => this.#listDeployments(this.#depName!),
+        onChange: (_o, cur, seen) => this.#onDeployment(cur, seen),
+        onFallback: fallback(this.#workloadLabel),
+      });
+    }
     if (this.#hpaName) {
       this.#hpaR = new Reflector<Hpa>({
         ...common,
@@ -387,7 +508,6 @@ export class KubernetesProvider implements Provider {
         onFallback: fallback(`HPA ${this.#hpaName}`),
       });
     }
-    const labelSelector = selectorString(deployment);
     if (this.#podsReadable) {
       this.#podR = new Reflector<Pod>({
         ...common,
@@ -414,11 +534,12 @@ export class KubernetesProvider implements Provider {
     }
     this.#starting = true;
     try {
-      await this.#depR.start(signal);
+      if (this.#depR) await this.#depR.start(signal);
       if (this.#hpaR) await this.#hpaR.start(signal);
       if (this.#podR) {
         await this.#podR.start(signal).catch((err: unknown) => {
-          if (!(err instanceof ProviderError && err.kind === 'access-denied')) throw err;
+          // Generic mode: the pods are the only source of ready replicas, so they are required.
+          if (!(err instanceof ProviderError && err.kind === 'access-denied') || generic) throw err;
           this.#degrade('pods', err, `ready replicas come from ${this.#kind} status, without per-pod ready times`);
           this.#podR?.close();
           this.#podR = null;
@@ -461,12 +582,15 @@ export class KubernetesProvider implements Provider {
     if (this.#events.size > MAX_EVENTS) this.#events.delete(this.#events.keys().next().value as string);
   }
 
-  #onDeployment(cur: Deployment | undefined, seen: Seen): void {
-    const n = cur?.spec?.replicas;
+  #noteReplicas(n: number | undefined): void {
     if (n !== undefined && this.#replicaHistory.at(-1) !== n) {
       this.#replicaHistory.push(n);
       if (this.#replicaHistory.length > 100) this.#replicaHistory.shift();
     }
+  }
+
+  #onDeployment(cur: Deployment | undefined, seen: Seen): void {
+    this.#noteReplicas(cur?.spec?.replicas);
     if (!cur && !this.#starting) {
       this.#addEvent({ atWall: seen.stamp, resolutionMs: 0, source: `k8s:${PLURAL[this.#kind]}`, type: 'warning', id: `deployment-deleted:${seen.stamp}`, message: `${this.#workloadLabel} was deleted` });
     }
@@ -481,6 +605,8 @@ export class KubernetesProvider implements Provider {
         if (d) this.#addEvent(d);
       }
       this.#lastHpaCpu = hpaCpuUtilization(cur);
+      // Generic mode has no workload watch: the HPA's decisions are the replica history (the size before a rescale).
+      if (this.#generic) this.#noteReplicas(cur.status?.desiredReplicas);
     }
     this.#recordState(seen);
   }
@@ -507,7 +633,7 @@ export class KubernetesProvider implements Provider {
 
   #currentValues(): WorkloadValues {
     const hpa = this.#hpaR ? [...this.#hpaR.items.values()][0] : undefined;
-    const deployment = this.#depR ? [...this.#depR.items.values()][0] : undefined;
+    const deployment = this.#depR ? [...this.#depR.items.values()][0] : this.#generic && this.#scale ? this.#scaleAsWorkload() : undefined;
     return workloadValues({
       ...(hpa ? { hpa } : {}),
       ...(deployment ? { deployment } : {}),
@@ -552,6 +678,7 @@ export class KubernetesProvider implements Provider {
   async sample(signal: AbortSignal): Promise<PlatformSample[]> {
     await this.#ensureStarted(signal);
     for (const r of this.#reflectors()) await r.poll(signal);
+    const scaleSample = this.#generic ? await this.#sampleScale(signal) : null;
     const out: PlatformSample[] = this.#pending.map((s) => ({ atWall: s.atWall, resolutionMs: 0, source: s.source, ...s.values }));
     this.#pending = [];
     const now = this.#ctx.clock.wallNow();
@@ -560,9 +687,41 @@ export class KubernetesProvider implements Provider {
     if (this.#continuousSince(now) || this.#reflectors().every((r) => r.mode === 'poll')) {
       out.push({ atWall: now, resolutionMs: 0, source: allWatching ? 'k8s:watch' : 'k8s:list', ...this.#currentValues() });
     }
+    if (scaleSample) out.push(scaleSample);
     const m = await this.#readMetrics(now, signal);
     if (m) out.push(m);
     return out;
+  }
+
+  /**
+   * Generic mode: read the Scale, as the HPA does, for `desired` = its spec.replicas (source
+   * `k8s:scale`, stamped at the answer with the round trip as its resolution: the API server
+   * read it somewhere in between). A failed read is a warning event, not a failed sample.
+   */
+  async #sampleScale(signal: AbortSignal): Promise<PlatformSample | null> {
+    try {
+      const sentAt = this.#ctx.clock.wallNow();
+      const scale = await this.#readScale();
+      signal.throwIfAborted();
+      const at = this.#ctx.clock.wallNow();
+      this.#scale = scale;
+      if (this.#scaleReadFailing) {
+        this.#scaleReadFailing = false;
+        this.#addEvent({ atWall: at, resolutionMs: 0, source: 'k8s:scale', type: 'info', id: `scale-ok:${at}`, message: `${this.#generic!.plural}/scale can be read again` });
+      }
+      const desired = scale.spec?.replicas;
+      return desired === undefined ? null : { atWall: at, resolutionMs: Math.max(0, at - sentAt), source: 'k8s:scale', desired };
+    } catch (err) {
+      if (signal.aborted) throw err;
+      if (!this.#scaleReadFailing) {
+        const at = this.#ctx.clock.wallNow();
+        const msg = `${this.#generic!.plural}/scale cannot be read (${(err as Error).message}); desired comes from the HPA's status only while this lasts`;
+        this.#log.warn(`kubernetes: ${msg}`);
+        this.#addEvent({ atWall: at, resolutionMs: 0, source: 'k8s:scale', type: 'warning', id: `scale-failed:${at}`, message: msg });
+      }
+      this.#scaleReadFailing = true;
+      return null;
+    }
   }
 
   async #readMetrics(now: number, signal: AbortSignal): Promise<PlatformSample | null> {
@@ -573,14 +732,14 @@ export class KubernetesProvider implements Provider {
     this.#lastMetricsRead = now;
     const deployment = this.#depR ? [...this.#depR.items.values()][0] : undefined;
     try {
-      const items = await this.#listPodMetrics(selectorString(deployment));
+      const items = await this.#listPodMetrics(this.#generic ? this.#podSelector : selectorString(deployment));
       signal.throwIfAborted();
       if (this.#metrics === 'unavailable') {
         this.#addEvent({ atWall: now, resolutionMs: 0, source: 'k8s:metrics.k8s.io', type: 'info', id: `metrics-ok:${now}`, message: 'metrics.k8s.io is available again' });
       }
       this.#metrics = 'ok';
       const pods = this.#podR ? new Map([...this.#podR.items.values()].map((p) => [p.metadata?.name ?? '', p] as const)) : undefined;
-      return podMetricsSample(items, pods, deployment?.spec?.template?.spec);
+      return podMetricsSample(items, pods, deployment?.spec?.template?.spec ?? this.#template);
     } catch (err) {
       if (signal.aborted) throw err;
       const e = err instanceof ProviderError ? err : toProviderError(err, { verb: 'list', group: 'metrics.k8s.io', resource: 'pods', namespace: this.#ns }, this.#chain);

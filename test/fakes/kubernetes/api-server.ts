@@ -1,7 +1,9 @@
 /**
  * A Kubernetes API server fake on 127.0.0.1 (plain HTTP) over a FakeCluster: get, list and
- * watch for Deployments, HPAs (autoscaling/v2), Pods and Events; metrics.k8s.io PodMetrics;
- * SelfSubjectAccessReview. Watches stream one JSON object per line (chunked), replay changes
+ * watch for Deployments, StatefulSets, Argo Rollouts (a custom kind), HPAs (autoscaling/v2), Pods
+ * and Events; the /scale subresource of the workload kinds (GET and merge PATCH, autoscaling/v1
+ * Scale); API discovery of apps/v1 and argoproj.io/v1alpha1; metrics.k8s.io PodMetrics;
+ * SelfSubjectAccessReview (with subresources). Watches stream one JSON object per line (chunked), replay changes
  * after the requested resourceVersion, send BOOKMARKs, and answer ERROR 410 for a version that
  * was compacted away. Faults for tests: expired token (401), forbidden verbs (403 with the real
  * RBAC wording), metrics API down (503), watch drops, watch refusals.
@@ -9,7 +11,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
-import type { Change, FakeCluster, KObject, Kind } from './cluster.js';
+import { ROLLOUT, type Change, type FakeCluster, type KObject, type Kind, type WorkloadPlural } from './cluster.js';
 
 export interface FakeKubeApiOptions {
   token?: string;
@@ -32,6 +34,7 @@ const KINDS: Record<string, { kind: Kind | 'podmetrics'; group: string; apiVersi
   '/api/v1/events': { kind: 'events', group: '', apiVersion: 'v1', listKind: 'EventList' },
   '/apis/apps/v1/deployments': { kind: 'deployments', group: 'apps', apiVersion: 'apps/v1', listKind: 'DeploymentList' },
   '/apis/apps/v1/statefulsets': { kind: 'statefulsets', group: 'apps', apiVersion: 'apps/v1', listKind: 'StatefulSetList' },
+  [`/apis/${ROLLOUT.apiVersion}/${ROLLOUT.plural}`]: { kind: 'rollouts', group: ROLLOUT.group, apiVersion: ROLLOUT.apiVersion, listKind: 'RolloutList' },
   '/apis/autoscaling/v2/horizontalpodautoscalers': { kind: 'horizontalpodautoscalers', group: 'autoscaling', apiVersion: 'autoscaling/v2', listKind: 'HorizontalPodAutoscalerList' },
   '/apis/metrics.k8s.io/v1beta1/pods': { kind: 'podmetrics', group: 'metrics.k8s.io', apiVersion: 'metrics.k8s.io/v1beta1', listKind: 'PodMetricsList' },
 };
@@ -43,6 +46,8 @@ export class FakeKubeApi {
   readonly #watches = new Set<http.ServerResponse>();
   /** Every request: method, path and query, in order. */
   readonly requests: Array<{ method: string; path: string; query: Record<string, string> }> = [];
+  /** The resourceAttributes of every SelfSubjectAccessReview asked, in order. */
+  readonly accessReviews: Array<{ verb: string; group?: string; resource: string; subresource?: string; namespace?: string }> = [];
   readonly faults = {
     expiredToken: false,
     /** `verb resource[.group]`, e.g. `watch pods`, `list events`, `list pods.metrics.k8s.io`. */
@@ -127,14 +132,14 @@ export class FakeKubeApi {
     res.end(JSON.stringify(body));
   }
 
-  #forbidden(res: http.ServerResponse, verb: string, r: { kind: string; group: string; namespace: string; name?: string }): void {
+  #forbidden(res: http.ServerResponse, verb: string, r: { kind: string; group: string; namespace: string; name?: string }, subresource?: string): void {
     const plural = r.kind === 'podmetrics' ? 'pods' : r.kind;
     const full = r.group ? `${plural}.${r.group}` : plural;
     this.#status(
       res,
       403,
       'Forbidden',
-      `${full}${r.name ? ` "${r.name}"` : ''} is forbidden: User "${this.#o.user}" cannot ${verb} resource "${plural}" in API group "${r.group}" in the namespace "${r.namespace}"`,
+      `${full}${r.name ? ` "${r.name}"` : ''} is forbidden: User "${this.#o.user}" cannot ${verb} resource "${plural}${subresource ? `/${subresource}` : ''}" in API group "${r.group}" in the namespace "${r.namespace}"`,
     );
   }
 
@@ -161,14 +166,25 @@ export class FakeKubeApi {
     }
     for (const h of this.handlers) if (await h(req, res, url)) return;
     if (req.method === 'POST' && url.pathname === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews') {
-      const body = JSON.parse(await readBody(req)) as { spec: { resourceAttributes: { verb: string; group?: string; resource: string; namespace?: string } } };
+      const body = JSON.parse(await readBody(req)) as { spec: { resourceAttributes: { verb: string; group?: string; resource: string; subresource?: string; namespace?: string } } };
       if (this.faults.noAccessReview) {
         this.#status(res, 404, 'NotFound', 'the server could not find the requested resource');
         return;
       }
       const a = body.spec.resourceAttributes;
-      const allowed = !this.#isForbidden(a.verb, a.resource === 'pods' && a.group === 'metrics.k8s.io' ? 'podmetrics' : a.resource, a.group ?? '');
+      this.accessReviews.push(a);
+      const resource = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
+      const allowed = !this.#isForbidden(a.verb, resource === 'pods' && a.group === 'metrics.k8s.io' ? 'podmetrics' : resource, a.group ?? '');
       this.#json(res, { ...body, apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', status: { allowed, ...(allowed ? {} : { reason: 'no RBAC policy matched' }) } });
+      return;
+    }
+    if (req.method === 'GET' && DISCOVERY[url.pathname]) {
+      this.#json(res, this.#discovery(url.pathname));
+      return;
+    }
+    const sm = SCALE.exec(url.pathname);
+    if (sm && (req.method === 'GET' || req.method === 'PATCH')) {
+      await this.#scale(req, res, sm[1]!, sm[2]!, sm[3]!, sm[4]!);
       return;
     }
     const r = req.method === 'GET' ? this.#route(url.pathname) : null;
@@ -205,6 +221,36 @@ export class FakeKubeApi {
     }
     const items = [...this.cluster.objects.get(kind)!.values()].filter(match);
     this.#json(res, { kind: r.listKind, apiVersion: r.apiVersion, metadata: { resourceVersion: String(this.cluster.rv) }, items });
+  }
+
+  /** An APIResourceList, as `GET /apis/{group}/{version}` answers (the Rollout's scale subresource only when enabled). */
+  #discovery(path: string): unknown {
+    const d = DISCOVERY[path]!;
+    const resources = d.resources.filter((r) => !(r.name === `${ROLLOUT.plural}/scale` && !this.cluster.o.scaleSubresource));
+    return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: d.groupVersion, resources };
+  }
+
+  /** GET / merge PATCH of `{plural}/{name}/scale` (autoscaling/v1 Scale), like the HPA controller uses it. */
+  async #scale(req: http.IncomingMessage, res: http.ServerResponse, groupVersion: string, namespace: string, plural: string, name: string): Promise<void> {
+    const k = KINDS[`/apis/${groupVersion}/${plural}`];
+    const served = k && (k.kind === 'deployments' || k.kind === 'statefulsets' || k.kind === 'rollouts') && (k.kind !== 'rollouts' || this.cluster.o.scaleSubresource);
+    if (!served) {
+      this.#status(res, 404, 'NotFound', 'the server could not find the requested resource');
+      return;
+    }
+    const verb = req.method === 'PATCH' ? 'patch' : 'get';
+    if (this.#isForbidden(verb, `${plural}/scale`, k.group)) return this.#forbidden(res, verb, { kind: plural, group: k.group, namespace, name }, 'scale');
+    const workload = k.kind as WorkloadPlural;
+    const isOurs = namespace === this.cluster.o.namespace && workload === this.cluster.workloadPlural && name === this.cluster.o.deployment;
+    if (!isOurs || !this.cluster.scaleOf(workload, name)) {
+      this.#status(res, 404, 'NotFound', `${plural}.${k.group} "${name}" not found`);
+      return;
+    }
+    if (verb === 'patch') {
+      const patch = JSON.parse(await readBody(req)) as { spec?: { replicas?: number } };
+      if (typeof patch.spec?.replicas === 'number') this.cluster.scale(patch.spec.replicas);
+    }
+    this.#json(res, this.cluster.scaleOf(workload, name));
   }
 
   #podMetrics(namespace: string, labelSelector: string | undefined): unknown[] {
@@ -263,6 +309,36 @@ export class FakeKubeApi {
     req.on('close', cleanup);
   }
 }
+
+/** `/apis/{group}/{version}/namespaces/{ns}/{plural}/{name}/scale`. */
+const SCALE = /^\/apis\/([^/]+\/[^/]+)\/namespaces\/([^/]+)\/([^/]+)\/([^/]+)\/scale$/;
+
+const verbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+const scaleRes = (plural: string) => ({ name: `${plural}/scale`, singularName: '', namespaced: true, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] });
+const statusRes = (plural: string, kind: string) => ({ name: `${plural}/status`, singularName: '', namespaced: true, kind, verbs: ['get', 'patch', 'update'] });
+/** API discovery documents served (`kubectl api-resources` reads the same). */
+const DISCOVERY: Record<string, { groupVersion: string; resources: Array<{ name: string; kind: string; namespaced: boolean; verbs: string[]; [k: string]: unknown }> }> = {
+  '/apis/apps/v1': {
+    groupVersion: 'apps/v1',
+    resources: [
+      { name: 'deployments', singularName: 'deployment', namespaced: true, kind: 'Deployment', verbs, shortNames: ['deploy'] },
+      scaleRes('deployments'),
+      statusRes('deployments', 'Deployment'),
+      { name: 'statefulsets', singularName: 'statefulset', namespaced: true, kind: 'StatefulSet', verbs, shortNames: ['sts'] },
+      scaleRes('statefulsets'),
+      statusRes('statefulsets', 'StatefulSet'),
+    ],
+  },
+  [`/apis/${ROLLOUT.apiVersion}`]: {
+    groupVersion: ROLLOUT.apiVersion,
+    resources: [
+      { name: ROLLOUT.plural, singularName: 'rollout', namespaced: true, kind: ROLLOUT.kind, verbs, shortNames: ['ro'] },
+      scaleRes(ROLLOUT.plural),
+      statusRes(ROLLOUT.plural, ROLLOUT.kind),
+      { name: 'analysisruns', singularName: 'analysisrun', namespaced: true, kind: 'AnalysisRun', verbs, shortNames: ['ar'] },
+    ],
+  },
+};
 
 function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -7,13 +7,22 @@
  * times at 1 s precision, like a real API server. Every object change gets a resourceVersion
  * and lands in a change log that the fake API server replays to watches.
  *
+ * The workload can also be an Argo Rollout (argoproj.io/v1alpha1, a custom kind served with
+ * discovery and a /scale subresource): its controller here is the Deployment's (pods with the
+ * selector labels, Ready after the readiness delay), and the HPA scales it the same way.
+ *
  * Ground truth (`truth`) records every scaling decision and every change of the ready count,
  * at real wall ms, for tests to compare the provider's measurements with.
  */
 import { randomUUID } from 'node:crypto';
 import { hpaSpec, hpaStep, initialHpaState, type HpaPod, type HpaSpecInput, type HpaState } from '../../../src/scaling-models/hpa.js';
 
-export type Kind = 'deployments' | 'statefulsets' | 'horizontalpodautoscalers' | 'pods' | 'events';
+export type Kind = 'deployments' | 'statefulsets' | 'rollouts' | 'horizontalpodautoscalers' | 'pods' | 'events';
+/** The kinds that can be the HPA's target (they have a /scale subresource, unless `scaleSubresource: false`). */
+export type WorkloadPlural = 'deployments' | 'statefulsets' | 'rollouts';
+
+/** The custom kind the fake serves (an Argo Rollout), for discovery and the HPA's scaleTargetRef. */
+export const ROLLOUT = { group: 'argoproj.io', version: 'v1alpha1', apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', plural: 'rollouts' } as const;
 export type WatchType = 'ADDED' | 'MODIFIED' | 'DELETED';
 // Plain JSON objects, as the API server serves them.
 export type KObject = { metadata: { name: string; namespace: string; uid: string; resourceVersion: string; labels?: Record<string, string>; [k: string]: unknown }; [k: string]: any };
@@ -30,7 +39,9 @@ export interface FakeClusterOptions {
   deployment?: string;
   hpa?: string;
   /** The workload kind (its name is `deployment`). Default Deployment. */
-  workloadKind?: 'Deployment' | 'StatefulSet';
+  workloadKind?: 'Deployment' | 'StatefulSet' | 'Rollout';
+  /** false: the Rollout kind is served without its /scale subresource (discovery omits `rollouts/scale`, GET .../scale is 404). */
+  scaleSubresource?: boolean;
   /** StatefulSet: OrderedReady (the default) creates pod N only once pods 0..N-1 are Ready and removes one at a time. */
   podManagementPolicy?: 'OrderedReady' | 'Parallel';
   /** false: no HPA object at all (a fixed-size Deployment). */
@@ -74,6 +85,7 @@ export class FakeCluster {
   readonly objects = new Map<Kind, Map<string, KObject>>([
     ['deployments', new Map()],
     ['statefulsets', new Map()],
+    ['rollouts', new Map()],
     ['horizontalpodautoscalers', new Map()],
     ['pods', new Map()],
     ['events', new Map()],
@@ -105,6 +117,7 @@ export class FakeCluster {
       hpa: 'web',
       withHpa: true,
       workloadKind: 'Deployment',
+      scaleSubresource: true,
       podManagementPolicy: 'OrderedReady',
       timeScale: 20,
       initialReplicas: 1,
@@ -165,8 +178,34 @@ export class FakeCluster {
     return this.get(this.#wk, this.o.deployment)!;
   }
 
-  get #wk(): 'deployments' | 'statefulsets' {
-    return this.o.workloadKind === 'StatefulSet' ? 'statefulsets' : 'deployments';
+  /** The workload's resource (its plural). */
+  get workloadPlural(): WorkloadPlural {
+    return this.#wk;
+  }
+
+  get #wk(): WorkloadPlural {
+    return this.o.workloadKind === 'StatefulSet' ? 'statefulsets' : this.o.workloadKind === 'Rollout' ? 'rollouts' : 'deployments';
+  }
+
+  get #rollout(): boolean {
+    return this.o.workloadKind === 'Rollout';
+  }
+
+  /**
+   * The autoscaling/v1 Scale of a workload (what the HPA reads): spec.replicas, status.replicas
+   * and status.selector (a Rollout's status.selector; a Deployment's spec.selector serialized).
+   */
+  scaleOf(plural: WorkloadPlural, name: string): KObject | undefined {
+    const w = this.get(plural, name);
+    if (!w) return undefined;
+    const selector = (w.status?.selector as string | undefined) ?? Object.entries(w.spec.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${String(v)}`).join(',');
+    return {
+      kind: 'Scale',
+      apiVersion: 'autoscaling/v1',
+      metadata: { name, namespace: w.metadata.namespace, uid: w.metadata.uid, resourceVersion: w.metadata.resourceVersion, creationTimestamp: w.metadata.creationTimestamp },
+      spec: { replicas: w.spec.replicas },
+      status: { replicas: w.status?.replicas ?? 0, selector },
+    };
   }
 
   get #sts(): boolean {
@@ -183,7 +222,7 @@ export class FakeCluster {
     return n;
   }
 
-  /** `kubectl scale`: set the Deployment's spec.replicas (an HPA, if any, may override it). */
+  /** `kubectl scale` (PATCH of the /scale subresource): set the workload's spec.replicas (an HPA, if any, may override it). */
   scale(replicas: number): void {
     const d = structuredClone(this.deployment());
     d.metadata.generation = (d.metadata.generation as number) + 1;
@@ -221,17 +260,27 @@ export class FakeCluster {
     const o = this.o;
     const requests: Record<string, string> = { memory: o.memoryRequest };
     if (o.cpuRequest !== null) requests.cpu = o.cpuRequest;
+    const workloadApiVersion = this.#rollout ? ROLLOUT.apiVersion : 'apps/v1';
     this.#write(this.#wk, 'ADDED', {
-      apiVersion: 'apps/v1',
+      apiVersion: workloadApiVersion,
       kind: o.workloadKind,
       metadata: { ...this.#meta(o.deployment), generation: 1, labels: { app: o.deployment } },
       spec: {
         replicas: o.initialReplicas,
         ...(this.#sts ? { serviceName: o.deployment, podManagementPolicy: o.podManagementPolicy } : {}),
+        ...(this.#rollout ? { strategy: { canary: { steps: [{ setWeight: 20 }, { pause: {} }] } } } : {}),
         selector: { matchLabels: { app: o.deployment } },
         template: { metadata: { labels: { app: o.deployment } }, spec: { containers: [{ name: 'app', image: 'example.invalid/web:1', resources: { requests } }] } },
       },
-      status: { observedGeneration: 1, replicas: o.initialReplicas, updatedReplicas: o.initialReplicas, readyReplicas: o.initialReplicas, availableReplicas: o.initialReplicas, ...(this.#sts ? { currentReplicas: o.initialReplicas } : {}) },
+      status: {
+        observedGeneration: 1,
+        replicas: o.initialReplicas,
+        updatedReplicas: o.initialReplicas,
+        readyReplicas: o.initialReplicas,
+        availableReplicas: o.initialReplicas,
+        ...(this.#sts ? { currentReplicas: o.initialReplicas } : {}),
+        ...(this.#rollout ? { selector: `app=${o.deployment}` } : {}),
+      },
     });
     for (let i = 0; i < o.initialReplicas; i++) this.#createPod(true, this.#sts ? i : undefined);
     if (o.withHpa) {
@@ -246,7 +295,7 @@ export class FakeCluster {
         kind: 'HorizontalPodAutoscaler',
         metadata: this.#meta(o.hpa, { generation: 1 }),
         spec: {
-          scaleTargetRef: { apiVersion: 'apps/v1', kind: o.workloadKind, name: o.deployment },
+          scaleTargetRef: { apiVersion: workloadApiVersion, kind: o.workloadKind, name: o.deployment },
           minReplicas: o.minReplicas,
           maxReplicas: o.maxReplicas,
           metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: Math.round(o.targetUtilization * 100) } } }],
@@ -280,7 +329,11 @@ export class FakeCluster {
       metadata: {
         ...this.#meta(name),
         labels:
-          ordinal === undefined ? { app, 'pod-template-hash': this.#rsHash } : { app, 'statefulset.kubernetes.io/pod-name': name, 'apps.kubernetes.io/pod-index': String(ordinal) },
+          ordinal !== undefined
+            ? { app, 'statefulset.kubernetes.io/pod-name': name, 'apps.kubernetes.io/pod-index': String(ordinal) }
+            : this.#rollout
+              ? { app, 'rollouts-pod-template-hash': this.#rsHash }
+              : { app, 'pod-template-hash': this.#rsHash },
         ownerReferences: [
           ordinal === undefined
             ? { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${app}-${this.#rsHash}`, controller: true }
@@ -364,6 +417,7 @@ export class FakeCluster {
     const ready = pods.filter(isReady).length;
     const status = { observedGeneration: d.metadata.generation, replicas: pods.length, updatedReplicas: pods.length, readyReplicas: ready, availableReplicas: ready, ...(pods.length > ready ? { unavailableReplicas: pods.length - ready } : {}) };
     if (this.#sts) Object.assign(status, { currentReplicas: pods.length });
+    if (this.#rollout) Object.assign(status, { selector: d.status.selector });
     if (JSON.stringify(status) !== JSON.stringify(d.status)) this.#write(this.#wk, 'MODIFIED', { ...structuredClone(d), status });
   }
 

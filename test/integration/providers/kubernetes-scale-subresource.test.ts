@@ -1,0 +1,208 @@
+/**
+ * The kubernetes provider following an HPA whose scaleTargetRef is neither a Deployment nor a
+ * StatefulSet (an Argo Rollout, a custom kind the fake serves with discovery and a /scale
+ * subresource), through the real @kubernetes/client-node: discovery, the Scale read at every
+ * sample (`k8s:scale`), ready replicas from the pods matching the Scale's selector, the RBAC
+ * check asking for `rollouts/scale`, and the configuration errors for a kind the HPA cannot scale.
+ */
+import { afterEach, describe, expect, test } from 'vitest';
+import { ProviderError } from '../../../src/errors.js';
+import type { KubernetesProvider } from '../../../providers/kubernetes/index.js';
+import { startKubeFake, type KubeFake } from '../../fakes/kubernetes/index.js';
+import { driveLoad } from '../../fakes/shared/scaled-app.js';
+import { firstSample, k8sProvider, readUntil, type Collected } from './kubernetes-helpers.js';
+
+let fake: KubeFake | null = null;
+let provider: KubernetesProvider | null = null;
+afterEach(async () => {
+  await provider?.close();
+  await fake?.stop();
+  provider = null;
+  fake = null;
+});
+
+const rollout = (extra: Parameters<typeof startKubeFake>[0] = {}) => startKubeFake({ workloadKind: 'Rollout', ...extra });
+const failure = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as ProviderError);
+
+describe('kubernetes provider, an HPA scaling a Rollout (the scale subresource)', () => {
+  test('describe: found through discovery, summarized as a Rollout, with the design warning and the Scale in details', async () => {
+    fake = await rollout({ minReplicas: 1, maxReplicas: 6 });
+    provider = k8sProvider({ kubeconfig: fake.kubeconfig, namespace: 'demo', hpa: 'web' });
+    const d = await provider.describe(AbortSignal.timeout(5000));
+    expect(d.summary).toContain('Kubernetes Rollout demo/web (argoproj.io/v1alpha1, via the scale subresource) (HPA web: 1-6 replicas)');
+    expect(provider.target).toMatchObject({ kind: 'Rollout', apiVersion: 'argoproj.io/v1alpha1', name: 'web', hpa: 'web' });
+    expect(d.scaling).toMatchObject({ minReplicas: 1, maxReplicas: 6, rules: [{ metric: 'cpu', target: 50, unit: '%' }] });
+    expect(d.scaling.details).toMatchObject({
+      workload: { kind: 'Rollout', apiVersion: 'argoproj.io/v1alpha1', name: 'web', via: 'rollouts/scale' },
+      scaleSubresource: { specReplicas: 1, statusReplicas: 1, selector: 'app=web' },
+      access: { checkedWith: 'SelfSubjectAccessReview', missing: [] },
+    });
+    expect(d.warnings).toHaveLength(1);
+    expect(d.warnings[0]).toMatch(/Rollout web is followed through its scale subresource only/);
+    expect(d.warnings[0]).toMatch(/rollout or canary progress.*observedGeneration\) is not read/);
+    // Discovery was asked, and the workload was never read as a Deployment.
+    expect(fake.api.requests.some((r) => r.path === '/apis/argoproj.io/v1alpha1')).toBe(true);
+    expect(fake.api.requests.some((r) => r.path === '/apis/argoproj.io/v1alpha1/namespaces/demo/rollouts/web/scale')).toBe(true);
+    expect(fake.api.requests.some((r) => r.path.includes('/deployments'))).toBe(false);
+    await provider.close();
+
+    // A deployment setting for this HPA names the wrong kind.
+    provider = k8sProvider({ kubeconfig: fake.kubeconfig, namespace: 'demo', deployment: 'web', hpa: 'web' });
+    const err = await failure(provider.describe(AbortSignal.timeout(5000)));
+    expect(err?.message).toMatch(/HPA web targets Rollout web, not Deployment web/);
+  });
+
+  test('RBAC: asks for get on rollouts/scale (as a subresource review) and pods, not for deployments; the Role names rollouts/scale', async () => {
+    fake = await rollout();
+    fake.api.faults.forbidden.add('get rollouts/scale.argoproj.io');
+    fake.api.faults.forbidden.add('get rollouts.argoproj.io');
+    provider = k8sProvider({ kubeconfig: fake.kubeconfig, namespace: 'demo', hpa: 'web' });
+    const err = await failure(provider.describe(AbortSignal.timeout(5000)));
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err!.kind).toBe('access-denied');
+    expect(err!.message).toMatch(/is missing get rollouts\/scale\.argoproj\.io in namespace demo; also missing \(optional\): get rollouts\.argoproj\.io/);
+    expect(err!.hint).toContain('apiGroups: ["argoproj.io"]\n    resources: ["rollouts/scale", "rollouts"]\n    verbs: ["get"]');
+    expect(err!.hint).toMatch(/apiGroups: \[""\]\n    resources: \["pods", "events"\]/);
+    expect(err!.hint).not.toMatch(/deployments|statefulsets/);
+    expect(fake.api.accessReviews).toContainEqual(expect.objectContaining({ verb: 'get', group: 'argoproj.io', resource: 'rollouts', subresource: 'scale', namespace: 'demo' }));
+    expect(fake.api.accessReviews.some((a) => a.resource === 'deployments' || a.group === 'apps')).toBe(false);
+    await provider.close();
+
+    // Only the optional object read denied: a warning that says what is lost, and the run goes on.
+    fake.api.faults.forbidden.delete('get rollouts/scale.argoproj.io');
+    provider = k8sProvider({ kubeconfig: fake.kubeconfig, namespace: 'demo', hpa: 'web' });
+    const d = await provider.describe(AbortSignal.timeout(5000));
+    expect(d.warnings.join('\n')).toMatch(/RBAC: missing get rollouts\.argoproj\.io in namespace demo: the Rollout's pod template is not read/);
+    // Listing pods is required here: ready replicas have no other source.
+    await provider.close();
+    fake.api.faults.forbidden.add('list pods');
+    provider = k8sProvider({ kubeconfig: fake.kubeconfig, namespace: 'demo', hpa: 'web' });
+    expect((await failure(provider.describe(AbortSignal.timeout(5000))))?.message).toMatch(/is missing list pods in namespace demo/);
+  });
+
+  test('a kind without /scale, a kind not served, an API group not served: configuration errors that say what to fix', async () => {
+    fake = await rollout({ scaleSubresource: false });
+    provider = k8sProvider({ kubeconfig: fake.kubeconfig, namespace: 'demo', hpa: 'web' });
+    const noScale = await failure(provider.describe(AbortSignal.timeout(5000)));
+    expect(noScale?.kind).toBe('config');
+    expect(noScale?.message).toMatch(
+      /^kubernetes: HPA web scales Rollout web: Rollout \(rollouts in argoproj\.io\/v1alpha1\) has no scale subresource \(rollouts\/scale\), so the HPA cannot scale it either/,
+    );
+    expect(noScale?.message).toMatch(/subresources\.scale with specReplicasPath, statusReplicasPath and labelSelectorPath/);
+    // The same error when the run starts without describe.
+    await provider.close();
+    provider = k8sProvider({ kubeconfig: fake.kubeconfig, namespace: 'demo', hpa: 'web' });
+    expect((await failure(provider.sample(AbortSignal.timeout(5000))))?.message).toMatch(/has no scale subresource \(rollouts\/scale\)/);
+    await provider.close();
+    provider = null;
+
+    const ref = fake.cluster.hpa()!.spec.scaleTargetRef as { kind: string; apiVersion: string };
+    ref.kind = 'Widget';
+    provider = k8sProvider({ kubeconfig: fake.kubeconfig, namespace: 'demo', hpa: 'web' });
+    const noKind = await failure(provider.describe(AbortSignal.timeout(5000)));
+    expect(noKind?.kind).toBe('config');
+    expect(noKind?.message).toMatch(/HPA web scales Widget web: the API server serves no kind Widget in argoproj\.io\/v1alpha1 \(it serves AnalysisRun, Rollout\)/);
+    await provider.close();
+
+    ref.kind = 'Rollout';
+    ref.apiVersion = 'example.com/v1';
+    provider = k8sProvider({ kubeconfig: fake.kubeconfig, namespace: 'demo', hpa: 'web' });
+    const noGroup = await failure(provider.describe(AbortSignal.timeout(5000)));
+    expect(noGroup?.kind).toBe('config');
+    expect(noGroup?.message).toMatch(/HPA web scales Rollout web, but the API server does not serve example\.com\/v1 \(GET \/apis\/example\.com\/v1: 404\)/);
+    expect(noGroup?.hint).toMatch(/install the CRD that defines Rollout/);
+  });
+
+  test('scale-up under load: desired follows the HPA decisions and the Scale, ready follows the pods the fake made ready', async () => {
+    fake = await rollout({ capacityPerReplica: 20 });
+    provider = k8sProvider({ kubeconfig: fake.kubeconfig, namespace: 'demo', hpa: 'web', metrics_interval: '500ms' });
+    await provider.describe(AbortSignal.timeout(5000));
+    const got: Collected = { samples: [], events: [] };
+    await readUntil(provider, got, () => true, { timeoutMs: 500 });
+    // The pods are watched by the Scale's selector.
+    expect(fake.api.requests.some((r) => r.path === '/api/v1/namespaces/demo/pods' && r.query.watch === 'true' && r.query.labelSelector === 'app=web')).toBe(true);
+
+    const POLL_MS = 200;
+    const loadStart = Date.now();
+    const load = driveLoad(fake.app.url, 60, 4000);
+    const f = fake;
+    const settled = () => f.cluster.truth.decisions.some((d) => d.to > d.from) && f.cluster.readyCount() >= f.cluster.deployment().spec.replicas && Date.now() - loadStart > 3000;
+    const ok = await readUntil(provider, got, settled, { timeoutMs: 12_000, everyMs: POLL_MS });
+    await load;
+    expect(ok).toBe(true);
+    const up = fake.cluster.truth.decisions.filter((d) => d.to > d.from);
+    expect(up.length).toBeGreaterThan(0);
+    const byTime = [...got.samples].sort((a, b) => a.atWall - b.atWall);
+
+    // desired (HPA status, watched) moved when the fake decided, within the watch delivery time.
+    const firstUp = firstSample(byTime, loadStart, (s) => s.source === 'k8s:watch' && (s.desired ?? 0) > 1)!;
+    expect(firstUp).toBeDefined();
+    expect(Math.abs(firstUp.atWall - up[0]!.atWall)).toBeLessThan(300);
+    // The Scale's spec.replicas, read at every sample, shows each decision within one poll interval
+    // (plus the read loop's own time on a shared machine).
+    const scaleSamples = byTime.filter((s) => s.source === 'k8s:scale');
+    expect(scaleSamples.length).toBeGreaterThan(5);
+    for (const d of up) {
+      const seen = scaleSamples.find((s) => s.atWall >= d.atWall && s.desired! >= d.to);
+      expect(seen, `k8s:scale ${d.from}->${d.to}`).toBeDefined();
+      expect(seen!.atWall - d.atWall, `k8s:scale ${d.from}->${d.to}`).toBeLessThan(POLL_MS + 1000);
+    }
+    expect(scaleSamples.at(-1)!.desired).toBe(fake.cluster.deployment().spec.replicas);
+
+    // Ready: every count the fake reached appears when its pod became ready (pods by selector, watched).
+    const peak = fake.cluster.readyCount();
+    expect(peak).toBeGreaterThan(1);
+    const ready = byTime.filter((s) => s.atWall >= loadStart && s.ready !== undefined);
+    for (let n = 2; n <= peak; n++) {
+      const truth = fake.cluster.readyReachedAt(n, loadStart)!;
+      const seen = ready.find((s) => s.ready! >= n)!;
+      expect(seen, `ready ${n}`).toBeDefined();
+      expect(Math.abs(seen.atWall - truth), `ready ${n}`).toBeLessThan(500);
+    }
+    expect(got.events.filter((e) => e.type === 'replica-ready').length).toBeGreaterThanOrEqual(peak - 1);
+    // The HPA's Events become decisions with the size before (from the HPA's own history here).
+    for (const d of up) {
+      const e = got.events.find((x) => x.type === 'scale-up' && x.to === d.to);
+      expect(e, `scale-up event ${d.from}->${d.to}`).toMatchObject({ from: d.from, to: d.to });
+      expect(Math.abs(e!.atWall - d.atWall)).toBeLessThan(1000);
+    }
+    // CPU from metrics.k8s.io, by the same selector.
+    expect(got.samples.some((s) => s.source === 'k8s:metrics.k8s.io' && (s.cpuPct ?? 0) > 50)).toBe(true);
+    expect(provider.watchStats().map((w) => w.name).sort()).toEqual(['events', 'horizontalpodautoscalers', 'pods']);
+  }, 30_000);
+
+  test('the Scale unreadable mid-run: desired still follows the HPA (watched), and one warning says what is lost', async () => {
+    fake = await rollout({ capacityPerReplica: 20 });
+    provider = k8sProvider({ kubeconfig: fake.kubeconfig, namespace: 'demo', hpa: 'web', pod_metrics: false });
+    await provider.describe(AbortSignal.timeout(5000));
+    const got: Collected = { samples: [], events: [] };
+    await readUntil(provider, got, () => true, { timeoutMs: 300 });
+    const scaleReadsBefore = got.samples.filter((s) => s.source === 'k8s:scale').length;
+    expect(scaleReadsBefore).toBeGreaterThan(0);
+    fake.api.faults.forbidden.add('get rollouts/scale.argoproj.io'); // RBAC changed under the run
+    const loadStart = Date.now();
+    const load = driveLoad(fake.app.url, 60, 3000);
+    const f = fake;
+    const decided = () => f.cluster.truth.decisions.length > 0 && Date.now() - f.cluster.truth.decisions[0]!.atWall > 500;
+    const ok = await readUntil(provider, got, decided, { timeoutMs: 10_000 });
+    await load;
+    expect(ok).toBe(true);
+    const d = fake.cluster.truth.decisions[0]!;
+    expect(got.samples.filter((s) => s.source === 'k8s:scale')).toHaveLength(scaleReadsBefore);
+    const first = firstSample(got.samples, loadStart, (s) => (s.desired ?? 0) > 1)!;
+    expect(first).toMatchObject({ source: 'k8s:watch', desired: d.to });
+    expect(Math.abs(first.atWall - d.atWall)).toBeLessThan(300);
+    const warnings = got.events.filter((e) => e.source === 'k8s:scale' && e.type === 'warning');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.message).toMatch(/^rollouts\/scale cannot be read \(kubernetes: RBAC denies .*cannot get rollouts\/scale\.argoproj\.io "web" in namespace demo.*\); desired comes from the HPA's status only while this lasts$/);
+  }, 20_000);
+
+  test("the fake's /scale PATCH (kubectl scale) sets the Rollout's spec.replicas and answers an autoscaling/v1 Scale", async () => {
+    fake = await rollout({ withHpa: false });
+    const url = `${fake.api.url}/apis/argoproj.io/v1alpha1/namespaces/demo/rollouts/web/scale`;
+    const res = await fetch(url, { method: 'PATCH', headers: { authorization: 'Bearer fake-token', 'content-type': 'application/merge-patch+json' }, body: JSON.stringify({ spec: { replicas: 3 } }) });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ kind: 'Scale', apiVersion: 'autoscaling/v1', spec: { replicas: 3 }, status: { selector: 'app=web' } });
+    expect(fake.cluster.deployment().spec.replicas).toBe(3);
+  });
+});
