@@ -96,16 +96,16 @@ describe('kubernetes provider, an HPA scaling a Rollout (the scale subresource)'
     await provider.close();
     provider = null;
 
-    const ref = fake.cluster.hpa()!.spec.scaleTargetRef as { kind: string; apiVersion: string };
-    ref.kind = 'Widget';
+    // The fake's controller replaces the HPA object as it syncs: change the one it serves now.
+    const scaleTargetRef = () => fake!.cluster.hpa()!.spec.scaleTargetRef as { kind: string; apiVersion: string };
+    scaleTargetRef().kind = 'Widget';
     provider = k8sProvider({ kubeconfig: fake.kubeconfig, namespace: 'demo', hpa: 'web' });
     const noKind = await failure(provider.describe(AbortSignal.timeout(5000)));
     expect(noKind?.kind).toBe('config');
     expect(noKind?.message).toMatch(/HPA web scales Widget web: the API server serves no kind Widget in argoproj\.io\/v1alpha1 \(it serves AnalysisRun, Rollout\)/);
     await provider.close();
 
-    ref.kind = 'Rollout';
-    ref.apiVersion = 'example.com/v1';
+    Object.assign(scaleTargetRef(), { kind: 'Rollout', apiVersion: 'example.com/v1' });
     provider = k8sProvider({ kubeconfig: fake.kubeconfig, namespace: 'demo', hpa: 'web' });
     const noGroup = await failure(provider.describe(AbortSignal.timeout(5000)));
     expect(noGroup?.kind).toBe('config');
