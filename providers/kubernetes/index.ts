@@ -40,7 +40,8 @@ import {
   type WorkloadValues,
 } from './map.js';
 import { Reflector, type ListResult, type WatchFn } from './reflector.js';
-import { discoveryPath, findScaleTarget, scaleSelector, scaleTargetSummary, scaleTargetWarning, splitApiVersion, type ApiResource, type Scale, type ScaleTarget } from './scale.js';
+import { scaleTargetSummary, scaleTargetWarning, type Scale, type ScaleTarget } from './scale.js';
+import { discoverScaleTarget, readPodTemplate, readScale, selectorOrError, type ScaleApi } from './scale-client.js';
 import type { KubernetesSettings } from './settings.js';
 
 export { kubernetesSettingsSchema } from './settings.js';
@@ -176,66 +177,25 @@ export class KubernetesProvider implements Provider {
     ) as Promise<Deployment>;
   }
 
-  /** Generic mode: the target's Scale (autoscaling/v1), what the HPA itself reads. */
+  /** The generic mode's API calls (scale-client.ts), through #call. */
+  get #scaleApi(): ScaleApi {
+    return { core: this.#core, custom: this.#custom, namespace: this.#ns, call: (c, fn) => this.#call(c, fn) };
+  }
+
   #readScale(): Promise<Scale> {
-    const t = this.#generic!;
-    const name = this.#depName!;
-    return this.#call({ verb: 'get', group: t.group, resource: `${t.plural}/scale`, name }, async (): Promise<unknown> => {
-      if (t.group) return this.#custom.getNamespacedCustomObjectScale({ group: t.group, version: t.version, namespace: this.#ns, plural: t.plural, name });
-      if (t.plural === 'replicationcontrollers') return this.#core.readNamespacedReplicationControllerScale({ name, namespace: this.#ns });
-      throw new ProviderError(PROVIDER, 'config', `no client for the scale subresource of core ${t.plural}`);
-    }) as Promise<Scale>;
+    return readScale(this.#scaleApi, this.#generic!, this.#depName!);
   }
 
-  /** Generic mode: the target object itself, only for its pod template (spec.template.spec); optional. */
-  async #readTemplate(): Promise<PodSpec | undefined> {
-    const t = this.#generic!;
-    const name = this.#depName!;
-    try {
-      const obj = (await this.#call({ verb: 'get', group: t.group, resource: t.plural, name }, (): Promise<unknown> =>
-        t.group
-          ? this.#custom.getNamespacedCustomObject({ group: t.group, version: t.version, namespace: this.#ns, plural: t.plural, name })
-          : this.#core.readNamespacedReplicationController({ name, namespace: this.#ns }),
-      )) as { spec?: { template?: { spec?: PodSpec } } };
-      return obj.spec?.template?.spec;
-    } catch (err) {
-      if (err instanceof ProviderError && err.kind === 'access-denied') return undefined; // optional: the access review warned
-      throw err;
-    }
+  #readTemplate(): Promise<PodSpec | undefined> {
+    return readPodTemplate(this.#scaleApi, this.#generic!, this.#depName!);
   }
 
-  /**
-   * API discovery, as the HPA controller's scale client does it: the scaleTargetRef's kind in its
-   * group version, which must have a `{plural}/scale` subresource.
-   */
-  async #discover(ref: { kind: string; name: string; apiVersion?: string }): Promise<ScaleTarget> {
-    const { group, version } = splitApiVersion(ref.apiVersion);
-    const path = discoveryPath(group, version);
-    const gv = group ? `${group}/${version}` : version;
-    const forHpa = `HPA ${this.#hpaName} scales ${ref.kind} ${ref.name}`;
-    let resources: ApiResource[];
-    try {
-      const list = group ? await this.#custom.getAPIResources({ group, version }) : version === 'v1' ? await this.#core.getAPIResources() : { resources: [] };
-      resources = (list.resources ?? []) as ApiResource[];
-    } catch (err) {
-      const e = toProviderError(err, { verb: 'get', group, resource: `API discovery (${path})`, namespace: this.#ns }, this.#chain);
-      if (e.kind !== 'not-found') throw e;
-      throw new ProviderError(PROVIDER, 'config', `${forHpa}, but the API server does not serve ${gv} (GET ${path}: 404)`, {
-        hint: `check the HPA's scaleTargetRef.apiVersion, or install the CRD that defines ${ref.kind} (\`kubectl api-resources --api-group=${group}\`)`,
-      });
-    }
-    const found = findScaleTarget(resources, ref);
-    if (!found.ok) throw new ProviderError(PROVIDER, 'config', `${forHpa}: ${found.message}`);
-    return found.target;
+  #discover(ref: { kind: string; name: string; apiVersion?: string }): Promise<ScaleTarget> {
+    return discoverScaleTarget(this.#scaleApi, ref, this.#hpaName);
   }
 
-  /** Generic mode: the Scale's selector, or a configuration error (the HPA cannot count pods without one). */
   #selectorOf(scale: Scale): string {
-    const sel = scaleSelector(scale);
-    if (sel) return sel;
-    throw new ProviderError(PROVIDER, 'config', `${this.#workloadLabel}: its scale subresource reports no status.selector, so neither the HPA nor this provider can tell which pods are its replicas (the HPA reports InvalidSelector)`, {
-      hint: `a CRD's subresources.scale needs labelSelectorPath, and the controller must fill that field: \`kubectl -n ${this.#ns} get --raw ${discoveryPath(this.#generic!.group, this.#generic!.version)}/namespaces/${this.#ns}/${this.#generic!.plural}/${this.#depName}/scale\``,
-    });
+    return selectorOrError(scale, this.#generic!, this.#ns, this.#depName!);
   }
 
   #listHpas(fieldSelector?: string): Promise<ListResult<Hpa>> {
