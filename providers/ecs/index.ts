@@ -166,13 +166,14 @@ export class EcsProvider implements Provider, HasMetricDelay {
     }
     if ((svc.deployments?.length ?? 0) > 1) warnings.push(`${svc.deployments!.length} deployments are active: the counts include the tasks of all of them until the rollout completes`);
     if (!config.scaling.timings.metricResolutionMs) config.scaling.timings.metricResolutionMs = this.#periodMs;
+    const targetGroups = serviceTargetGroups(svc.loadBalancers);
     config.scaling.details = {
       ...config.scaling.details,
       launchType: svc.launchType ?? svc.capacityProviderStrategy?.map((c) => c.capacityProvider).join(',') ?? '?',
       taskDefinition: svc.taskDefinition?.split('/').pop(),
       metricPeriodMs: this.#periodMs,
       containerInsights: this.#insights ?? false,
-      ...(serviceTargetGroups(svc.loadBalancers).length ? { targetGroups: serviceTargetGroups(svc.loadBalancers).map((lb) => targetGroupName(lb.targetGroupArn!)) } : {}),
+      ...(targetGroups.length ? { targetGroups: targetGroups.map((lb) => targetGroupName(lb.targetGroupArn!)) } : {}),
     };
     return {
       summary: `ECS service ${this.#serviceName} in cluster ${this.#clusterName} (${region}): desired ${svc.desiredCount ?? '?'}, running ${svc.runningCount ?? '?'}, pending ${svc.pendingCount ?? '?'}`,

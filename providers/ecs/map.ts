@@ -265,13 +265,3 @@ export function readyEvents(tasks: readonly Task[], r: Readiness, readAtWall: nu
   }
   return out;
 }
-
-/** `readySamples` with readiness from the tasks alone. */
-export function taskSamples(tasks: readonly Task[], hasHealthCheck: boolean, readAtWall: number, prevReadAtWall: number | null, readMs = 0): PlatformSample[] {
-  return readySamples(tasks, taskReadiness(hasHealthCheck), readAtWall, prevReadAtWall, readMs);
-}
-
-/** `readyEvents` with readiness from the tasks alone. */
-export function taskReadyEvents(tasks: readonly Task[], hasHealthCheck: boolean, readAtWall: number, prevReadAtWall: number | null, prevReady?: ReadonlySet<string>): PlatformEvent[] {
-  return readyEvents(tasks, taskReadiness(hasHealthCheck), readAtWall, prevReadAtWall, prevReady);
-}

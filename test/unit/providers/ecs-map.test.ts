@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Service, Task } from '@aws-sdk/client-ecs';
 import type { ScalingActivity, ScalingPolicy } from '@aws-sdk/client-application-auto-scaling';
 import type { MetricDataResult } from '@aws-sdk/client-cloudwatch';
-import { activityEvents, deploymentEvents, mergeMetricPages, metricSamples, serviceEvents, serviceSample, taskReadyEvents, taskSamples } from '../../../providers/ecs/map.js';
+import { activityEvents, deploymentEvents, mergeMetricPages, metricSamples, readyEvents, readySamples, serviceEvents, serviceSample, taskReadiness } from '../../../providers/ecs/map.js';
 import { ecsScalingConfig } from '../../../providers/ecs/config-map.js';
 import { PointDedupe } from '../../../providers/ecs/point-dedupe.js';
 import { toProviderError } from '../../../providers/ecs/errors.js';
@@ -188,7 +188,7 @@ describe('tasks -> ready', () => {
 
   it('without a health check: the count just before and at each start since the previous read, then at the read', () => {
     const tasks = [task('a', 'RUNNING', -60_000), task('b', 'RUNNING', 300), task('c', 'RUNNING', 700), task('d', 'PENDING')];
-    const s = taskSamples(tasks, false, t0 + 1000, t0);
+    const s = readySamples(tasks, taskReadiness(false), t0 + 1000, t0);
     expect(s.map((x) => [x.atWall - t0, x.ready])).toEqual([
       [299, 1],
       [300, 2],
@@ -198,21 +198,21 @@ describe('tasks -> ready', () => {
     ]);
     expect(s.every((x) => x.resolutionMs === 0 && x.source === 'ecs:tasks')).toBe(true);
     // The first read has no "since": only the count at the read.
-    expect(taskSamples(tasks, false, t0 + 1000, null)).toHaveLength(1);
+    expect(readySamples(tasks, taskReadiness(false), t0 + 1000, null)).toHaveLength(1);
   });
 
   it('with a health check: HEALTHY only, at the read; events carry the time since the previous read', () => {
     const tasks = [task('a', 'RUNNING', -60_000, 'HEALTHY'), task('b', 'RUNNING', 300, 'UNKNOWN'), task('c', 'RUNNING', 400, 'HEALTHY')];
-    expect(taskSamples(tasks, true, t0 + 1000, t0)).toEqual([{ atWall: t0 + 1000, resolutionMs: 0, source: 'ecs:tasks', ready: 2 }]);
-    const ev = taskReadyEvents(tasks, true, t0 + 1000, t0);
+    expect(readySamples(tasks, taskReadiness(true), t0 + 1000, t0)).toEqual([{ atWall: t0 + 1000, resolutionMs: 0, source: 'ecs:tasks', ready: 2 }]);
+    const ev = readyEvents(tasks, taskReadiness(true), t0 + 1000, t0);
     expect(ev.map((e) => [e.id, e.atWall - t0, e.resolutionMs])).toEqual([
       ['ecs-task-ready:a', 1000, 1000],
       ['ecs-task-ready:c', 1000, 1000],
     ]);
     // Healthy before the first read: no event (when is unknown).
-    expect(taskReadyEvents(tasks, true, t0 + 1000, null)).toEqual([]);
+    expect(readyEvents(tasks, taskReadiness(true), t0 + 1000, null)).toEqual([]);
     // Without a health check: at startedAt, exact; an UNHEALTHY task is never ready.
-    const plain = taskReadyEvents([task('b', 'RUNNING', 300), task('x', 'RUNNING', 100, 'UNHEALTHY')], false, t0 + 1000, t0);
+    const plain = readyEvents([task('b', 'RUNNING', 300), task('x', 'RUNNING', 100, 'UNHEALTHY')], taskReadiness(false), t0 + 1000, t0);
     expect(plain.map((e) => [e.atWall - t0, e.resolutionMs])).toEqual([[300, 0]]);
   });
 });
