@@ -3,62 +3,16 @@
  * 127.0.0.1 (test/fakes/ecs). Credentials come through the SDK default chain from the
  * environment, as they would for a user; IMDS and the shared config files are switched off.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import os from 'node:os';
-import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { FakeEcs } from '../../fakes/ecs/fake-ecs.js';
 import { driveLoad } from '../../fakes/shared/drive-load.js';
-import { createEcsProvider } from '../../../providers/ecs/index.js';
-import { ecsSettingsSchema, type EcsSettingsInput } from '../../../providers/ecs/settings.js';
+import type { EcsSettingsInput } from '../../../providers/ecs/settings.js';
 import { ProviderError } from '../../../src/errors.js';
-import { systemClock } from '../../../src/clock.js';
-import { silentLogger } from '../../../src/log.js';
-import type { PlatformEvent, PlatformSample, Provider } from '../../../src/provider.js';
-
-const saved = { ...process.env };
-function awsEnv(keyId = 'AKIDFAKE'): void {
-  Object.assign(process.env, {
-    AWS_ACCESS_KEY_ID: keyId,
-    AWS_SECRET_ACCESS_KEY: 'fake-secret',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_CONFIG_FILE: path.join(os.tmpdir(), 'scaleproof-no-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(os.tmpdir(), 'scaleproof-no-aws-credentials'),
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  });
-  delete process.env.AWS_PROFILE;
-}
+import { awsEnv, ecsProvider, ecsProviderFrom, pollInBackground, signal, useEcsTestEnv } from './ecs-helpers.js';
 
 let fake: FakeEcs;
-const open: Provider[] = [];
-function provider(fakeUrl: string, extra: Partial<EcsSettingsInput> = {}) {
-  const settings = ecsSettingsSchema.parse({ region: 'us-east-1', cluster: 'demo', service: 'web', endpoint: fakeUrl, metric_period: '1s', metric_interval: '1s', metric_lookback: '20s', metric_delay: '3s', max_attempts: 1, ...extra });
-  const p = createEcsProvider(settings, { clock: systemClock, log: silentLogger, env: process.env });
-  open.push(p);
-  return p;
-}
-const signal = () => AbortSignal.timeout(10_000);
-
-/** Reads like the poller does, every `everyMs`, until `stop()`; events are kept by id. */
-function pollInBackground(p: Provider, sinceWall: number, everyMs: number) {
-  const samples: PlatformSample[] = [];
-  const events = new Map<string, PlatformEvent>();
-  let stopped = false;
-  const loop = (async () => {
-    while (!stopped) {
-      samples.push(...(await p.sample(signal())));
-      for (const e of await p.events(sinceWall, signal())) events.set(e.id ?? `${e.atWall}${e.message}`, e);
-      await new Promise((r) => setTimeout(r, everyMs));
-    }
-  })();
-  return {
-    samples,
-    events,
-    stop: async () => {
-      stopped = true;
-      await loop;
-    },
-  };
-}
+const provider = (fakeUrl: string, extra: Partial<EcsSettingsInput> = {}) => ecsProvider(fakeUrl, extra);
+useEcsTestEnv();
 
 async function rejection(p: Promise<unknown>): Promise<ProviderError> {
   const err = await p.then(
@@ -69,14 +23,8 @@ async function rejection(p: Promise<unknown>): Promise<ProviderError> {
   return err as ProviderError;
 }
 
-beforeAll(() => awsEnv());
 afterEach(async () => {
-  for (const p of open.splice(0)) await p.close();
   await fake?.close();
-  awsEnv();
-});
-afterAll(() => {
-  process.env = saved;
 });
 
 describe('aws-ecs provider against the fake control plane', () => {
@@ -197,9 +145,7 @@ describe('aws-ecs provider against the fake control plane', () => {
     await fake.start();
     fake.inject('GetMetricData', 'access-denied');
     const warnings: string[] = [];
-    const settings = ecsSettingsSchema.parse({ region: 'us-east-1', cluster: 'demo', service: 'web', endpoint: fake.url, metric_interval: '1s', max_attempts: 1 });
-    const p = createEcsProvider(settings, { clock: systemClock, log: { ...silentLogger, warn: (m) => warnings.push(m) }, env: process.env });
-    open.push(p);
+    const p = ecsProviderFrom({ region: 'us-east-1', cluster: 'demo', service: 'web', endpoint: fake.url, metric_interval: '1s', max_attempts: 1 }, warnings);
     const s1 = await p.sample(signal());
     await new Promise((r) => setTimeout(r, 1100));
     const s2 = await p.sample(signal());

@@ -9,52 +9,22 @@
  * (a bounds rescale: no load needed), so the two ways of counting `ready` differ: RUNNING
  * (tasks: false) reaches 3 about `healthCheckMs` before HEALTHY (the tasks) does.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import os from 'node:os';
-import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { FakeEcs } from '../../fakes/ecs/fake-ecs.js';
-import { createEcsProvider } from '../../../providers/ecs/index.js';
-import { ecsSettingsSchema, type EcsSettingsInput } from '../../../providers/ecs/settings.js';
-import { systemClock } from '../../../src/clock.js';
-import { silentLogger } from '../../../src/log.js';
-import type { PlatformEvent, PlatformSample, Provider } from '../../../src/provider.js';
+import type { EcsSettingsInput } from '../../../providers/ecs/settings.js';
+import { ecsProvider, pollUntil, signal, useEcsTestEnv } from './ecs-helpers.js';
 
 const TASK_OPS = ['ListTasks', 'DescribeTasks', 'DescribeTaskDefinition'];
 const HEALTH_CHECK_MS = 1500;
 
-const saved = { ...process.env };
-// Credentials through the SDK default chain from the environment; no IMDS, no shared files.
-function awsEnv(): void {
-  Object.assign(process.env, {
-    AWS_ACCESS_KEY_ID: 'AKIDFAKE',
-    AWS_SECRET_ACCESS_KEY: 'fake-secret',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_CONFIG_FILE: path.join(os.tmpdir(), 'scaleproof-no-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(os.tmpdir(), 'scaleproof-no-aws-credentials'),
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  });
-  delete process.env.AWS_PROFILE;
-}
-
 let fake: FakeEcs;
-const open: Provider[] = [];
-function provider(extra: Partial<EcsSettingsInput>, warnings: string[] = []) {
-  const settings = ecsSettingsSchema.parse({ region: 'us-east-1', cluster: 'demo', service: 'web', endpoint: fake.url, metric_period: '1s', metric_interval: '1s', metric_lookback: '20s', metric_delay: '3s', max_attempts: 1, ...extra });
-  const p = createEcsProvider(settings, { clock: systemClock, log: { ...silentLogger, warn: (m) => warnings.push(m) }, env: process.env });
-  open.push(p);
-  return p;
-}
-const signal = () => AbortSignal.timeout(10_000);
+const provider = (extra: Partial<EcsSettingsInput>, warnings: string[] = []) => ecsProvider(fake.url, extra, warnings);
+useEcsTestEnv();
 /** The operations the fake served, e.g. `DescribeServices`. */
 const ops = () => fake.requests.map((r) => r.target.split('.')[1] ?? '');
 
-beforeAll(() => awsEnv());
 afterEach(async () => {
-  for (const p of open.splice(0)) await p.close();
   await fake?.close();
-});
-afterAll(() => {
-  process.env = saved;
 });
 
 describe('aws-ecs provider with tasks: false', () => {
@@ -82,13 +52,7 @@ describe('aws-ecs provider with tasks: false', () => {
 
     // Poll like the poller until the new tasks are HEALTHY, then a little longer.
     const startWall = Date.now();
-    const samples: PlatformSample[] = [];
-    const events = new Map<string, PlatformEvent>();
-    for (let i = 0; i < 60 && (fake.serving < 3 || Date.now() - startWall < 300); i++) {
-      samples.push(...(await p.sample(signal())));
-      for (const e of await p.events(startWall - 60_000, signal())) events.set(e.id ?? `${e.atWall}${e.message}`, e);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const { samples, events } = await pollUntil(p, 100, () => fake.serving >= 3 && Date.now() - startWall >= 300);
     samples.push(...(await p.sample(signal())));
 
     // Not one task read, although the provider polled DescribeServices all along.

@@ -1,0 +1,105 @@
+/**
+ * What the aws-ecs provider tests share: AWS credentials from the environment only (IMDS and the
+ * shared config files off, as a user's SDK default chain would read them), providers against a
+ * fake control plane that are all closed after each test, and polls that read like the poller.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { createEcsProvider } from '../../../providers/ecs/index.js';
+import { ecsSettingsSchema, type EcsSettingsInput } from '../../../providers/ecs/settings.js';
+import { systemClock } from '../../../src/clock.js';
+import { silentLogger } from '../../../src/log.js';
+import type { PlatformEvent, PlatformSample, Provider } from '../../../src/provider.js';
+
+export const signal = () => AbortSignal.timeout(10_000);
+
+/** Credentials through the SDK default chain from the environment; no IMDS, no shared files. */
+export function awsEnv(keyId = 'AKIDFAKE'): void {
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: keyId,
+    AWS_SECRET_ACCESS_KEY: 'fake-secret',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: path.join(os.tmpdir(), 'scaleproof-no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(os.tmpdir(), 'scaleproof-no-aws-credentials'),
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  });
+  delete process.env.AWS_PROFILE;
+}
+
+const open: Provider[] = [];
+
+/** Registers the hooks: the test environment for the file, every provider closed and the credentials reset after each test. */
+export function useEcsTestEnv(): void {
+  const saved = { ...process.env };
+  beforeAll(() => awsEnv());
+  afterEach(async () => {
+    for (const p of open.splice(0)) await p.close();
+    awsEnv();
+  });
+  afterAll(() => {
+    process.env = saved;
+  });
+}
+
+/** An aws-ecs provider from exactly these settings; warnings collected into `warnings`; closed after the test. */
+export function ecsProviderFrom(input: EcsSettingsInput, warnings: string[] = []): Provider {
+  const p = createEcsProvider(ecsSettingsSchema.parse(input), { clock: systemClock, log: { ...silentLogger, warn: (m) => warnings.push(m) }, env: process.env });
+  open.push(p);
+  return p;
+}
+
+/** An aws-ecs provider against the fake at `endpoint`, with 1 s metrics. */
+export function ecsProvider(endpoint: string, extra: Partial<EcsSettingsInput> = {}, warnings: string[] = []): Provider {
+  return ecsProviderFrom({ region: 'us-east-1', cluster: 'demo', service: 'web', endpoint, metric_period: '1s', metric_interval: '1s', metric_lookback: '20s', metric_delay: '3s', max_attempts: 1, ...extra }, warnings);
+}
+
+export interface Polled {
+  samples: PlatformSample[];
+  /** Events by id, as the poller keeps them. */
+  events: Map<string, PlatformEvent>;
+  /** Ids whose event came back different from the first time it was read (it must not). */
+  changed: string[];
+}
+
+/** One read like the poller's: sample(), then events() since `sinceWall`. */
+async function readOnce(p: Provider, sinceWall: number, into: Polled): Promise<void> {
+  into.samples.push(...(await p.sample(signal())));
+  for (const e of await p.events(sinceWall, signal())) {
+    const id = e.id ?? `${e.atWall}${e.message}`;
+    const before = into.events.get(id);
+    if (before && JSON.stringify(before) !== JSON.stringify(e)) into.changed.push(id);
+    if (!before) into.events.set(id, e);
+  }
+}
+
+/** Reads every `everyMs` until `done()` (checked after each read) or `maxReads`. */
+export async function pollUntil(p: Provider, everyMs: number, done: () => boolean, maxReads = 60): Promise<Polled> {
+  const polled: Polled = { samples: [], events: new Map(), changed: [] };
+  const since = Date.now() - 60_000;
+  for (let i = 0; i < maxReads; i++) {
+    await readOnce(p, since, polled);
+    if (done()) break;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  return polled;
+}
+
+/** Reads every `everyMs` in the background until `stop()`. */
+export function pollInBackground(p: Provider, sinceWall: number, everyMs: number): Polled & { stop(): Promise<void> } {
+  const polled: Polled = { samples: [], events: new Map(), changed: [] };
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      await readOnce(p, sinceWall, polled);
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  return {
+    ...polled,
+    stop: async () => {
+      stopped = true;
+      await loop;
+    },
+  };
+}
