@@ -28,6 +28,20 @@ afterEach(async () => {
 });
 
 describe('aws-ecs provider against the fake control plane', () => {
+  it('reads DescribeServices once per poll: events() shares the answer sample() just got', async () => {
+    fake = new FakeEcs();
+    await fake.start();
+    const p = provider(fake.url);
+    const describeServices = () => fake.requests.filter((r) => r.target.endsWith('.DescribeServices')).length;
+    await p.sample(signal());
+    await p.events(Date.now() - 60_000, signal());
+    expect(describeServices()).toBe(1);
+    // A later events() (the shared answer is over 100 ms old) reads the service itself.
+    await new Promise((r) => setTimeout(r, 150));
+    await p.events(Date.now() - 60_000, signal());
+    expect(describeServices()).toBe(2);
+  });
+
   it('describes the scalable target, the target tracking policy and its alarms', async () => {
     fake = new FakeEcs({ minCapacity: 1, maxCapacity: 6, targetValue: 50, scaleOutDatapoints: 3, scaleInDatapoints: 15, scaleInCooldownMs: 3000 });
     await fake.start();
