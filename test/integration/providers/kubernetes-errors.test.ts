@@ -5,20 +5,15 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { ProviderError } from '../../../src/errors.js';
-import { startKubeFake, type KubeFake } from '../../fakes/kubernetes/index.js';
-import { capturingLogger, k8sProvider, readUntil, type Collected } from './kubernetes-helpers.js';
+import type { KubeFake } from '../../fakes/kubernetes/index.js';
+import { capturingLogger, closeAfterEachTest, type Collected, k8sProvider, kubeFake, readUntil } from './kubernetes-helpers.js';
 import type { KubernetesProvider } from '../../../providers/kubernetes/index.js';
 
 let fake: KubeFake | null = null;
 let provider: KubernetesProvider | null = null;
-afterEach(async () => {
-  await provider?.close();
-  await fake?.stop();
-  provider = null;
-  fake = null;
-});
+closeAfterEachTest();
 
 async function failure(p: Promise<unknown>): Promise<ProviderError> {
   const err = await p.then(
@@ -31,7 +26,7 @@ async function failure(p: Promise<unknown>): Promise<ProviderError> {
 
 describe('kubernetes provider errors', () => {
   test('expired credentials name the user, auth method, context and kubeconfig', async () => {
-    fake = await startKubeFake({});
+    fake = await kubeFake({});
     fake.api.faults.expiredToken = true;
     provider = k8sProvider({ kubeconfig: fake.kubeconfig, deployment: 'web', namespace: 'demo' });
     const e = await failure(provider.describe(AbortSignal.timeout(5000)));
@@ -47,7 +42,7 @@ describe('kubernetes provider errors', () => {
   });
 
   test('a missing required permission fails describe with every missing verb and a Role to apply', async () => {
-    fake = await startKubeFake({});
+    fake = await kubeFake({});
     fake.api.faults.forbidden.add('get deployments.apps').add('watch horizontalpodautoscalers.autoscaling');
     provider = k8sProvider({ kubeconfig: fake.kubeconfig, deployment: 'web', namespace: 'demo' });
     const e = await failure(provider.describe(AbortSignal.timeout(5000)));
@@ -59,7 +54,7 @@ describe('kubernetes provider errors', () => {
   });
 
   test('without SelfSubjectAccessReview, a forbidden call still names the verb and resource', async () => {
-    fake = await startKubeFake({});
+    fake = await kubeFake({});
     fake.api.faults.noAccessReview = true;
     fake.api.faults.forbidden.add('get deployments.apps');
     provider = k8sProvider({ kubeconfig: fake.kubeconfig, deployment: 'web', namespace: 'demo' });
@@ -71,7 +66,7 @@ describe('kubernetes provider errors', () => {
   });
 
   test('missing optional permissions degrade: pods polled, decisions from HPA status, warnings say what is lost', async () => {
-    fake = await startKubeFake({ behavior: { scaleDown: { stabilizationWindowMs: 0 } } });
+    fake = await kubeFake({ behavior: { scaleDown: { stabilizationWindowMs: 0 } } });
     fake.api.faults.forbidden.add('watch pods').add('list events');
     const log = capturingLogger();
     provider = k8sProvider({ kubeconfig: fake.kubeconfig, deployment: 'web', namespace: 'demo', pod_metrics: false }, {}, log);
@@ -93,7 +88,7 @@ describe('kubernetes provider errors', () => {
   }, 20_000);
 
   test('not found: the deployment or HPA named in the settings', async () => {
-    fake = await startKubeFake({});
+    fake = await kubeFake({});
     provider = k8sProvider({ kubeconfig: fake.kubeconfig, deployment: 'nope', namespace: 'demo' });
     const e = await failure(provider.describe(AbortSignal.timeout(5000)));
     expect(e.kind).toBe('not-found');
@@ -106,7 +101,7 @@ describe('kubernetes provider errors', () => {
   });
 
   test('metrics API unavailable: a warning, not a failure; the HPA reports it cannot scale', async () => {
-    fake = await startKubeFake({});
+    fake = await kubeFake({});
     fake.api.faults.metricsUnavailable = true;
     fake.cluster.metricsAvailable = false;
     const log = capturingLogger();
@@ -126,7 +121,7 @@ describe('kubernetes provider errors', () => {
   }, 20_000);
 
   test('kubeconfig: $KUBECONFIG merged like kubectl, namespace from the context, unknown context listed', async () => {
-    fake = await startKubeFake({ kubeconfigNamespace: 'demo' });
+    fake = await kubeFake({ kubeconfigNamespace: 'demo' });
     const other = path.join(fake.dir, 'other.yaml');
     writeFileSync(other, 'apiVersion: v1\nkind: Config\ncurrent-context: elsewhere\ncontexts:\n- name: elsewhere\n  context: {cluster: x, user: y}\nclusters: []\nusers: []\n');
     provider = k8sProvider({ deployment: 'web' }, { KUBECONFIG: `${fake.kubeconfig}${path.delimiter}${other}`, HOME: fake.dir });
@@ -143,7 +138,7 @@ describe('kubernetes provider errors', () => {
   });
 
   test('an unreachable API server is reported as unavailable (retryable)', async () => {
-    fake = await startKubeFake({});
+    fake = await kubeFake({});
     const url = fake.api.url;
     await fake.api.stop();
     provider = k8sProvider({ kubeconfig: fake.kubeconfig, deployment: 'web', namespace: 'demo' });

@@ -1,9 +1,33 @@
-/** Shared by the Kubernetes provider integration tests: a provider on a fake and a read loop. */
+/** Shared by the Kubernetes provider integration tests: fakes and providers closed after each test, and a read loop. */
+import { afterEach } from 'vitest';
 import type { PlatformEvent, PlatformSample } from '../../../src/provider.js';
 import { systemClock } from '../../../src/clock.js';
 import type { Logger } from '../../../src/log.js';
 import { KubernetesProvider } from '../../../providers/kubernetes/index.js';
 import { kubernetesSettingsSchema, type KubernetesSettingsInput } from '../../../providers/kubernetes/settings.js';
+import { startKubeFake, type KubeFake } from '../../fakes/kubernetes/index.js';
+
+/** Every fake and provider a test made (a test may make several), closed after it. */
+const fakes = new Set<KubeFake>();
+const providers = new Set<KubernetesProvider>();
+
+/** Registers the afterEach that closes them: call once at the top of a test file. */
+export function closeAfterEachTest(): void {
+  afterEach(async () => {
+    // Twice: closing must be safe to repeat (a run's shutdown paths may each close it).
+    for (const p of providers) await p.close().then(() => p.close());
+    for (const f of fakes) await f.stop();
+    providers.clear();
+    fakes.clear();
+  });
+}
+
+/** A started fake cluster, stopped after the test. */
+export async function kubeFake(options: Parameters<typeof startKubeFake>[0] = {}): Promise<KubeFake> {
+  const f = await startKubeFake(options);
+  fakes.add(f);
+  return f;
+}
 
 export interface CapturingLogger extends Logger {
   warnings: string[];
@@ -15,7 +39,9 @@ export function capturingLogger(): CapturingLogger {
 }
 
 export function k8sProvider(settings: KubernetesSettingsInput, env: Record<string, string | undefined> = {}, log: Logger = capturingLogger()): KubernetesProvider {
-  return new KubernetesProvider(kubernetesSettingsSchema.parse(settings), { clock: systemClock, log, env });
+  const p = new KubernetesProvider(kubernetesSettingsSchema.parse(settings), { clock: systemClock, log, env });
+  providers.add(p);
+  return p;
 }
 
 export interface Collected {

@@ -5,23 +5,18 @@
  * sample (`k8s:scale`), ready replicas from the pods matching the Scale's selector, the RBAC
  * check asking for `rollouts/scale`, and the configuration errors for a kind the HPA cannot scale.
  */
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { ProviderError } from '../../../src/errors.js';
 import type { KubernetesProvider } from '../../../providers/kubernetes/index.js';
-import { startKubeFake, type KubeFake } from '../../fakes/kubernetes/index.js';
+import type { KubeFake } from '../../fakes/kubernetes/index.js';
 import { driveLoad } from '../../fakes/shared/scaled-app.js';
-import { firstSample, k8sProvider, readUntil, type Collected } from './kubernetes-helpers.js';
+import { closeAfterEachTest, type Collected, firstSample, k8sProvider, kubeFake, readUntil } from './kubernetes-helpers.js';
 
 let fake: KubeFake | null = null;
 let provider: KubernetesProvider | null = null;
-afterEach(async () => {
-  await provider?.close();
-  await fake?.stop();
-  provider = null;
-  fake = null;
-});
+closeAfterEachTest();
 
-const rollout = (extra: Parameters<typeof startKubeFake>[0] = {}) => startKubeFake({ workloadKind: 'Rollout', ...extra });
+const rollout = (extra: Parameters<typeof kubeFake>[0] = {}) => kubeFake({ workloadKind: 'Rollout', ...extra });
 const failure = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as ProviderError);
 
 describe('kubernetes provider, an HPA scaling a Rollout (the scale subresource)', () => {

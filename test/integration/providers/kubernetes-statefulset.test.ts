@@ -4,24 +4,19 @@
  * OrderedReady warning, and a scale-up whose pods become ready one at a time, as the fake's
  * StatefulSet controller made them.
  */
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { ProviderError } from '../../../src/errors.js';
 import { kubernetesSettingsSchema } from '../../../providers/kubernetes/settings.js';
 import type { KubernetesProvider } from '../../../providers/kubernetes/index.js';
-import { startKubeFake, type KubeFake } from '../../fakes/kubernetes/index.js';
+import type { KubeFake } from '../../fakes/kubernetes/index.js';
 import { driveLoad } from '../../fakes/shared/scaled-app.js';
-import { k8sProvider, readUntil, type Collected } from './kubernetes-helpers.js';
+import { closeAfterEachTest, type Collected, k8sProvider, kubeFake, readUntil } from './kubernetes-helpers.js';
 
 let fake: KubeFake | null = null;
 let provider: KubernetesProvider | null = null;
-afterEach(async () => {
-  await provider?.close();
-  await fake?.stop();
-  provider = null;
-  fake = null;
-});
+closeAfterEachTest();
 
-const sts = (extra: Parameters<typeof startKubeFake>[0] = {}) => startKubeFake({ workloadKind: 'StatefulSet', deployment: 'db', hpa: 'db', ...extra });
+const sts = (extra: Parameters<typeof kubeFake>[0] = {}) => kubeFake({ workloadKind: 'StatefulSet', deployment: 'db', hpa: 'db', ...extra });
 
 describe('kubernetes provider with a StatefulSet', () => {
   test('describe names the StatefulSet, and warns that OrderedReady starts pods one at a time', async () => {

@@ -3,27 +3,21 @@
  * the HPA model: configuration, samples and events against the fake's ground truth, watch
  * drops (resume from resourceVersion), 410 Gone (relist) and fallback to polling.
  */
-import { afterEach, describe, expect, test } from 'vitest';
-import { startKubeFake, type KubeFake } from '../../fakes/kubernetes/index.js';
+import { describe, expect, test } from 'vitest';
+import type { KubeFake } from '../../fakes/kubernetes/index.js';
 import { driveLoad } from '../../fakes/shared/scaled-app.js';
-import { capturingLogger, firstSample, k8sProvider, readUntil, type Collected } from './kubernetes-helpers.js';
+import { capturingLogger, closeAfterEachTest, type Collected, firstSample, k8sProvider, kubeFake, readUntil } from './kubernetes-helpers.js';
 import type { KubernetesProvider } from '../../../providers/kubernetes/index.js';
 
 let fake: KubeFake | null = null;
 let provider: KubernetesProvider | null = null;
-afterEach(async () => {
-  await provider?.close();
-  await provider?.close(); // safe twice
-  await fake?.stop();
-  provider = null;
-  fake = null;
-});
+closeAfterEachTest();
 
 const FAST_DOWN = { scaleDown: { stabilizationWindowMs: 40_000 } }; // 2 s real at timeScale 20
 
 describe('kubernetes provider against the fake cluster', () => {
   test('describe reads the HPA spec, behavior and requests into the scaling config', async () => {
-    fake = await startKubeFake({ minReplicas: 2, initialReplicas: 2, maxReplicas: 8, targetUtilization: 0.7 });
+    fake = await kubeFake({ minReplicas: 2, initialReplicas: 2, maxReplicas: 8, targetUtilization: 0.7 });
     provider = k8sProvider({ kubeconfig: fake.kubeconfig, namespace: 'demo', deployment: 'web' });
     const d = await provider.describe(AbortSignal.timeout(5000));
     expect(d.summary).toContain('Deployment demo/web');
@@ -36,7 +30,7 @@ describe('kubernetes provider against the fake cluster', () => {
   });
 
   test('finds the deployment from the HPA name, and warns when CPU requests are missing', async () => {
-    fake = await startKubeFake({ cpuRequest: null });
+    fake = await kubeFake({ cpuRequest: null });
     provider = k8sProvider({ kubeconfig: fake.kubeconfig, namespace: 'demo', hpa: 'web' });
     const d = await provider.describe(AbortSignal.timeout(5000));
     expect(provider.target).toMatchObject({ deployment: 'web', hpa: 'web' });
@@ -44,7 +38,7 @@ describe('kubernetes provider against the fake cluster', () => {
   });
 
   test('scale-up and scale-down: samples and events agree with the fake HPA decisions', async () => {
-    fake = await startKubeFake({ behavior: FAST_DOWN, capacityPerReplica: 20 });
+    fake = await kubeFake({ behavior: FAST_DOWN, capacityPerReplica: 20 });
     provider = k8sProvider({ kubeconfig: fake.kubeconfig, namespace: 'demo', deployment: 'web', metrics_interval: '500ms' });
     await provider.describe(AbortSignal.timeout(5000));
     const got: Collected = { samples: [], events: [] };
@@ -100,7 +94,7 @@ describe('kubernetes provider against the fake cluster', () => {
   }, 35_000);
 
   test('a dropped watch resumes from its resourceVersion and misses nothing', async () => {
-    fake = await startKubeFake({ withHpa: false });
+    fake = await kubeFake({ withHpa: false });
     provider = k8sProvider({ kubeconfig: fake.kubeconfig, namespace: 'demo', deployment: 'web', pod_metrics: false });
     const got: Collected = { samples: [], events: [] };
     await readUntil(provider, got, () => true, { timeoutMs: 500 });
@@ -120,7 +114,7 @@ describe('kubernetes provider against the fake cluster', () => {
   }, 20_000);
 
   test('410 Gone after a drop makes the watch list again', async () => {
-    fake = await startKubeFake({ withHpa: false });
+    fake = await kubeFake({ withHpa: false });
     provider = k8sProvider({ kubeconfig: fake.kubeconfig, namespace: 'demo', deployment: 'web', pod_metrics: false });
     const got: Collected = { samples: [], events: [] };
     await readUntil(provider, got, () => true, { timeoutMs: 300 });
@@ -134,7 +128,7 @@ describe('kubernetes provider against the fake cluster', () => {
   }, 20_000);
 
   test('falls back to polling, with a warning, when the watch cannot be kept', async () => {
-    fake = await startKubeFake({ withHpa: false });
+    fake = await kubeFake({ withHpa: false });
     fake.api.faults.watchStatus = 500;
     const log = capturingLogger();
     provider = k8sProvider({ kubeconfig: fake.kubeconfig, namespace: 'demo', deployment: 'web', pod_metrics: false }, {}, log);
