@@ -143,7 +143,7 @@ export class AcaProvider implements Provider, HasMetricDelay {
     }
     const atWall = this.#ctx.clock.wallNow();
     const sample = replicaSample(revisions, replicas, atWall, atWall - startWall);
-    const read: ReadState = { atWall, desired: sample.desired ?? 0, replicas: replicas ? new Map(replicas.map((r) => [r.name, r])) : undefined };
+    const read: ReadState = { atWall, startedAtWall: startWall, desired: sample.desired ?? 0, replicas: replicas ? new Map(replicas.map((r) => [r.name, r])) : undefined };
     this.#events.push(...diffReads(this.#last, read));
     if (this.#events.length > 1000) this.#events.splice(0, this.#events.length - 1000);
     this.#last = read;

@@ -5,7 +5,7 @@
  * Timestamps:
  * - Revisions and replicas are a point read: atWall = when the response arrived, resolution 0.
  * - ACA has no "ready since" time: a replica seen ready now became ready between the previous
- *   read and this one, so its event is stamped at this read with resolutionMs = the gap.
+ *   read and this one, so its event is stamped at this read with resolutionMs = the time since the previous read began.
  * - A new replica's createdTime (whole seconds) is the platform's own decision time; it is
  *   stamped at the end of that second with resolution 1 s.
  * - An Azure Monitor point's timeStamp is the START of its grain (PT1M); it is emitted at the
@@ -66,6 +66,8 @@ export function replicaSample(revisions: readonly Revision[], replicas: readonly
 
 export interface ReadState {
   atWall: number;
+  /** When the read began (default atWall): what it did not see happened after this. */
+  startedAtWall?: number;
   desired: number;
   replicas: ReadonlyMap<string, ReplicaView> | undefined;
 }
@@ -82,7 +84,8 @@ function createdEnd(r: ReplicaView): number | undefined {
  */
 export function diffReads(prev: ReadState | undefined, next: ReadState): PlatformEvent[] {
   if (!prev) return [];
-  const gap = Math.max(0, next.atWall - prev.atWall);
+  // A change this read saw and the previous one did not happened after the previous read BEGAN.
+  const gap = Math.max(0, next.atWall - (prev.startedAtWall ?? prev.atWall));
   const out: PlatformEvent[] = [];
   const created = next.replicas ? [...next.replicas.values()].filter((r) => !prev.replicas?.has(r.name)) : [];
   if (next.desired !== prev.desired) {

@@ -48,6 +48,7 @@ export class EcsProvider implements Provider, HasMetricDelay {
   #closed = false;
   /** Health check in the service's task definition, by task definition ARN (read once each). */
   #healthChecks = new Map<string, boolean>();
+  /** When the previous task read BEGAN: whatever it did not see happened after that. */
   #lastTasksReadAt: number | null = null;
   /** Tasks ready at the previous read (ARNs), so a task already ready then is not reported as turning ready now. */
   #lastReady: ReadonlySet<string> | undefined;
@@ -326,7 +327,7 @@ export class EcsProvider implements Provider, HasMetricDelay {
       const readAt = targets ? this.#ctx.clock.wallNow() : tasksAt;
       const readiness = targets ? targetReadiness(tasks, groups, targets, hasHc) : taskReadiness(hasHc);
       const prev = this.#lastTasksReadAt;
-      this.#lastTasksReadAt = readAt;
+      this.#lastTasksReadAt = startWall;
       this.#tasksRead = true;
       for (const e of readyEvents(tasks, readiness, readAt, prev, this.#lastReady)) if (!this.#taskEvents.has(e.id!)) this.#taskEvents.set(e.id!, e);
       if (this.#taskEvents.size > 5000) this.#taskEvents.delete(this.#taskEvents.keys().next().value as string);

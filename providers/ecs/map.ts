@@ -219,16 +219,16 @@ export function readyTaskArns(tasks: readonly Task[], r: Readiness): Set<string>
  * the analysis then places a replica's readiness to the millisecond, not to the poll. Otherwise
  * (HEALTHY, a healthy target) AWS gives no time: the count at the read is all there is.
  */
-export function readySamples(tasks: readonly Task[], r: Readiness, readAtWall: number, prevReadAtWall: number | null, readMs = 0): PlatformSample[] {
+export function readySamples(tasks: readonly Task[], r: Readiness, readAtWall: number, prevReadStartWall: number | null, readMs = 0): PlatformSample[] {
   const at = (atWall: number, ready: number, resolutionMs = 0): PlatformSample => ({ atWall, resolutionMs, source: r.source, ready });
   const ready = tasks.filter((t) => r.ready(t)).length;
   const out: PlatformSample[] = [];
-  if (r.precise && prevReadAtWall !== null) {
+  if (r.precise && prevReadStartWall !== null) {
     const starts = tasks
       .filter((t) => r.ready(t))
       .map((t) => ms(t.startedAt))
       .filter((x): x is number => x !== undefined);
-    const fresh = [...new Set(starts.filter((x) => x > prevReadAtWall && x < readAtWall))].sort((a, b) => a - b);
+    const fresh = [...new Set(starts.filter((x) => x > prevReadStartWall && x < readAtWall))].sort((a, b) => a - b);
     for (const start of fresh) {
       const before = starts.filter((x) => x < start).length;
       out.push(at(start - 1, before), at(start, starts.filter((x) => x <= start).length));
@@ -241,22 +241,22 @@ export function readySamples(tasks: readonly Task[], r: Readiness, readAtWall: n
 
 /**
  * One `replica-ready` event per task: at its startedAt (precise), or at the read that first saw
- * it ready, with resolution = the time since the previous read (it turned ready in between).
+ * it ready, with resolution = the time since the previous read began (it turned ready in between).
  * `prevReady` (the tasks ready at the previous read) keeps a task that was already ready then
  * from being reported as turning ready now.
  */
-export function readyEvents(tasks: readonly Task[], r: Readiness, readAtWall: number, prevReadAtWall: number | null, prevReady?: ReadonlySet<string>): PlatformEvent[] {
+export function readyEvents(tasks: readonly Task[], r: Readiness, readAtWall: number, prevReadStartWall: number | null, prevReady?: ReadonlySet<string>): PlatformEvent[] {
   const out: PlatformEvent[] = [];
   for (const t of tasks) {
     if (!t.taskArn || !r.ready(t)) continue;
     // Already ready at the first read (or the previous one): when is unknown, and it is not news.
-    if (!r.precise && (prevReadAtWall === null || prevReady?.has(t.taskArn))) continue;
+    if (!r.precise && (prevReadStartWall === null || prevReady?.has(t.taskArn))) continue;
     const id = t.taskArn.split('/').pop()!;
     const started = ms(t.startedAt);
     const precise = r.precise && started !== undefined;
     out.push({
       atWall: precise ? started : readAtWall,
-      resolutionMs: precise || prevReadAtWall === null ? 0 : readAtWall - prevReadAtWall,
+      resolutionMs: precise || prevReadStartWall === null ? 0 : readAtWall - prevReadStartWall,
       source: r.source,
       type: 'replica-ready',
       id: `${r.idPrefix}:${id}`,

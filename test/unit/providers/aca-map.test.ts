@@ -54,6 +54,11 @@ describe('ACA map: events between reads', () => {
     expect(ev.find((e) => e.type === 'replica-ready')).toMatchObject({ id: 'aca-replica:b:ready', atWall: T0 + 4000, resolutionMs: 4000 });
     expect(ev.find((e) => e.type === 'replica-stopped')).toMatchObject({ id: 'aca-replica:a:gone' });
   });
+  it('measures the gap from when the previous read began: a change during its round trip may have gone unseen', () => {
+    const prev: ReadState = { ...state(T0, 1, [view('b', T0 - 1000, false)]), startedAtWall: T0 - 300 };
+    const next = state(T0 + 4000, 1, [view('b', T0 - 1000, true)]);
+    expect(diffReads(prev, next).find((e) => e.type === 'replica-ready')).toMatchObject({ atWall: T0 + 4000, resolutionMs: 4300 });
+  });
   it('says nothing on the first read', () => {
     expect(diffReads(undefined, state(T0, 1, []))).toEqual([]);
   });
