@@ -66,7 +66,7 @@ export class FakeAca {
   readonly o: Required<FakeAcaOptions>;
   readonly app: CapacityApp;
   readonly decisions: FakeAcaDecision[] = [];
-  readonly readiness: { atWall: number; ready: number }[] = [];
+  readonly #readiness: { atWall: number; ready: number }[] = [];
   readonly requests: { method: string; path: string; auth?: string }[] = [];
   readonly cert = selfSignedCert();
   readonly #server: https.Server;
@@ -108,6 +108,15 @@ export class FakeAca {
   get appId(): string {
     return `/subscriptions/${this.o.subscription}/resourceGroups/${this.o.resourceGroup}/providers/Microsoft.App/containerApps/${this.o.app}`;
   }
+  /**
+   * Every change of the ready count, at the replica's own time (not the 25 ms tick's, which can
+   * lag on a busy machine); brought up to date when read, so a test that saw `ready` reach a
+   * count finds it recorded.
+   */
+  get readiness(): readonly { atWall: number; ready: number }[] {
+    if (this.#timers.length > 0) this.#sync();
+    return this.#readiness;
+  }
   get ready(): number {
     return this.#replicas.filter((r) => r.readyAt <= Date.now()).length;
   }
@@ -145,10 +154,13 @@ export class FakeAca {
   }
 
   #sync(): void {
+    const now = Date.now();
     const ready = this.ready;
     if (ready !== this.app.replicas) {
+      const readySince = this.#replicas.map((r) => r.readyAt).filter((t) => t <= now);
+      const atWall = ready > this.app.replicas && readySince.length > 0 ? Math.max(...readySince) : now;
       this.app.setReplicas(ready);
-      this.readiness.push({ atWall: Date.now(), ready });
+      this.#readiness.push({ atWall, ready });
     }
   }
 

@@ -95,10 +95,8 @@ export class FakeEcs {
   readonly o: Required<Omit<FakeEcsOptions, 'app' | 'loadBalancer'>> & { app: CapacityAppOptions; loadBalancer?: Required<NonNullable<FakeEcsOptions['loadBalancer']>> };
   readonly app: CapacityApp;
   readonly decisions: FakeDecision[] = [];
-  /** `running`: tasks that serve (see the file comment). */
-  readonly readiness: { atWall: number; running: number }[] = [];
-  /** Each target's turn to healthy: the task, its IP, the real wall ms. */
-  readonly targetHealthy: { taskId: string; ip: string; atWall: number }[] = [];
+  readonly #readiness: { atWall: number; running: number }[] = [];
+  readonly #targetHealthy: { taskId: string; ip: string; atWall: number }[] = [];
   /** ELBv2 calls are recorded as `ElasticLoadBalancing_v10.<Action>` with the form parameters as body. */
   readonly requests: { target: string; body: unknown; accessKeyId?: string }[] = [];
   readonly #server = http.createServer((req, res) => void this.#handle(req, res));
@@ -147,6 +145,22 @@ export class FakeEcs {
     }
     this.app = new CapacityApp(this.o.app);
     this.#desired = this.o.initialDesired;
+  }
+
+  // The ground truth is brought up to date when read: the 25 ms tick that also records it can
+  // lag on a busy machine, and a test that saw `serving` reach a count must find it recorded.
+  /** `running`: tasks that serve (see the file comment). */
+  get readiness(): readonly { atWall: number; running: number }[] {
+    this.#catchUp();
+    return this.#readiness;
+  }
+  /** Each target's turn to healthy: the task, its IP, the real wall ms. */
+  get targetHealthy(): readonly { taskId: string; ip: string; atWall: number }[] {
+    this.#catchUp();
+    return this.#targetHealthy;
+  }
+  #catchUp(): void {
+    if (this.url && this.#timers.length > 0) this.#reconcile();
   }
 
   get resourceId(): string {
@@ -224,7 +238,7 @@ export class FakeEcs {
       const servingSince = this.#tasks.map((t) => this.#servesAt(t)).filter((x) => x <= now);
       const atWall = running > this.app.replicas && servingSince.length > 0 ? Math.max(...servingSince) : now;
       this.app.setReplicas(running);
-      this.readiness.push({ atWall, running });
+      this.#readiness.push({ atWall, running });
       if (running === this.#desired) this.#event('has reached a steady state.');
     }
   }
@@ -235,7 +249,7 @@ export class FakeEcs {
     this.#draining = this.#draining.filter((d) => d.until > now);
     for (const t of this.#tasks) {
       const at = this.#servesAt(t);
-      if (at <= now && !this.targetHealthy.some((h) => h.taskId === t.id)) this.targetHealthy.push({ taskId: t.id, ip: t.ip, atWall: at });
+      if (at <= now && !this.#targetHealthy.some((h) => h.taskId === t.id)) this.#targetHealthy.push({ taskId: t.id, ip: t.ip, atWall: at });
     }
   }
 
