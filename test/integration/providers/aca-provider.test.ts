@@ -99,14 +99,14 @@ describe('azure-container-apps provider against the fake ARM + metrics API', () 
     expect(Math.max(...counts.map((s) => s.ready!))).toBe(Math.max(...fake.readiness.map((r) => r.ready)));
     expect(counts.some((s) => s.pending! > 0)).toBe(true);
 
-    // Scale-up events: stamped at the end of the first new replica's createdTime second, never before the decision.
+    // Scale-up events: stamped at the end of the first new replica's createdTime second, never
+    // before the decision: each one's window holds a decision of the same from -> to (the same
+    // step can happen twice in a run, so not just the first one that matches).
     const scaleUps = [...events.values()].filter((e) => e.type === 'scale-up');
     expect(scaleUps.length).toBeGreaterThan(0);
     for (const e of scaleUps) {
-      const truth = fake.decisions.find((d) => d.from === e.from && d.to === e.to);
-      expect(truth, JSON.stringify(e)).toBeDefined();
-      expect(e.atWall).toBeGreaterThanOrEqual(truth!.atWall);
-      expect(e.atWall - e.resolutionMs).toBeLessThanOrEqual(truth!.atWall);
+      const inWindow = fake.decisions.filter((d) => d.from === e.from && d.to === e.to && d.atWall >= e.atWall - e.resolutionMs && d.atWall <= e.atWall);
+      expect(inWindow.length, `${JSON.stringify(e)} vs decisions ${JSON.stringify(fake.decisions)}`).toBeGreaterThan(0);
     }
     expect([...events.values()].some((e) => e.type === 'replica-ready')).toBe(true);
     expect([...events.values()].some((e) => e.type === 'replica-stopped')).toBe(true);

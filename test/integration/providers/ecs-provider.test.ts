@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeEcs } from '../../fakes/ecs/fake-ecs.js';
 import { driveLoad } from '../../fakes/shared/drive-load.js';
 import type { EcsSettingsInput } from '../../../providers/ecs/settings.js';
+import { systemClock } from '../../../src/clock.js';
 import { ProviderError } from '../../../src/errors.js';
 import { awsEnv, ecsProvider, ecsProviderFrom, pollInBackground, signal, useEcsTestEnv } from './ecs-helpers.js';
 
@@ -31,13 +32,15 @@ describe('aws-ecs provider against the fake control plane', () => {
   it('reads DescribeServices once per poll: events() shares the answer sample() just got', async () => {
     fake = new FakeEcs();
     await fake.start();
-    const p = provider(fake.url);
+    // The answer's age is measured on the provider's clock: frozen here, so a busy machine cannot age it.
+    let monotonic = 0;
+    const p = ecsProvider(fake.url, {}, [], { ...systemClock, now: () => monotonic });
     const describeServices = () => fake.requests.filter((r) => r.target.endsWith('.DescribeServices')).length;
     await p.sample(signal());
     await p.events(Date.now() - 60_000, signal());
     expect(describeServices()).toBe(1);
     // A later events() (the shared answer is over 100 ms old) reads the service itself.
-    await new Promise((r) => setTimeout(r, 150));
+    monotonic += 150;
     await p.events(Date.now() - 60_000, signal());
     expect(describeServices()).toBe(2);
   });
