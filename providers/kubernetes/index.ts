@@ -35,13 +35,13 @@ import {
   type KEvent,
   type Pod,
   type PodMetrics,
-  type PodSpec,
   type Seen,
   type WorkloadValues,
 } from './map.js';
 import { Reflector, type ListResult, type WatchFn } from './reflector.js';
-import { scaleTargetSummary, scaleTargetWarning, type Scale, type ScaleTarget } from './scale.js';
-import { discoverScaleTarget, readPodTemplate, readScale, selectorOrError, type ScaleApi } from './scale-client.js';
+import { scaleTargetSummary, scaleTargetWarning, type ScaleTarget } from './scale.js';
+import { discoverScaleTarget, type ScaleApi } from './scale-client.js';
+import { ScaleFollower } from './scale-follower.js';
 import type { KubernetesSettings } from './settings.js';
 
 export { kubernetesSettingsSchema } from './settings.js';
@@ -108,11 +108,8 @@ export class KubernetesProvider implements Provider {
   #denied = new Set<string>();
   /** Generic mode (the HPA scales neither a Deployment nor a StatefulSet): the target as discovery resolved it. */
   #generic: ScaleTarget | null = null;
-  /** Generic mode: the latest Scale read, the pod template (when the object is readable), the pods' selector. */
-  #scale: Scale | null = null;
-  #template: PodSpec | undefined;
-  #podSelector: string | undefined;
-  #scaleReadFailing = false;
+  /** Generic mode: the target followed through its Scale (created once the target's name is known). */
+  #follower: ScaleFollower | null = null;
 
   constructor(settings: KubernetesSettings, ctx: ProviderContext, deps: KubernetesDeps = {}) {
     this.#s = settings;
@@ -182,20 +179,8 @@ export class KubernetesProvider implements Provider {
     return { core: this.#core, custom: this.#custom, namespace: this.#ns, call: (c, fn) => this.#call(c, fn) };
   }
 
-  #readScale(): Promise<Scale> {
-    return readScale(this.#scaleApi, this.#generic!, this.#depName!);
-  }
-
-  #readTemplate(): Promise<PodSpec | undefined> {
-    return readPodTemplate(this.#scaleApi, this.#generic!, this.#depName!);
-  }
-
   #discover(ref: { kind: string; name: string; apiVersion?: string }): Promise<ScaleTarget> {
     return discoverScaleTarget(this.#scaleApi, ref, this.#hpaName);
-  }
-
-  #selectorOf(scale: Scale): string {
-    return selectorOrError(scale, this.#generic!, this.#ns, this.#depName!);
   }
 
   #listHpas(fieldSelector?: string): Promise<ListResult<Hpa>> {
@@ -286,12 +271,10 @@ export class KubernetesProvider implements Provider {
     signal?.throwIfAborted();
     if (this.#generic) {
       // Only an HPA leads here, so there is one; the Scale stands in for the workload.
-      const scale = await this.#readScale();
-      this.#podSelector = this.#selectorOf(scale);
-      this.#scale = scale;
-      this.#template = await this.#readTemplate();
+      this.#follower ??= new ScaleFollower(this.#scaleApi, this.#generic, this.#depName);
+      await this.#follower.load(true);
       this.#resolved = true;
-      return { ...(hpa ? { hpa } : {}), deployment: this.#scaleAsWorkload(), warnings };
+      return { ...(hpa ? { hpa } : {}), deployment: this.#follower.asWorkload(), warnings };
     }
     const deployment = await this.#readDeployment(this.#depName);
     if (!this.#hpaName) {
@@ -320,12 +303,6 @@ export class KubernetesProvider implements Provider {
     } catch {
       return undefined; // the access review and #resolve report what is wrong
     }
-  }
-
-  /** Generic mode: the Scale (and pod template) in the shape the shared mapping reads. */
-  #scaleAsWorkload(): Deployment {
-    const replicas = this.#scale?.spec?.replicas;
-    return { spec: { ...(replicas === undefined ? {} : { replicas }), ...(this.#template ? { template: { spec: this.#template } } : {}) } };
   }
 
   async describe(signal: AbortSignal): Promise<TargetDescription> {
@@ -369,7 +346,7 @@ export class KubernetesProvider implements Provider {
     if (ordered) warnings.push(ordered);
     if (g) warnings.push(scaleTargetWarning(g, this.#depName!));
     if (this.#s.pod_metrics) {
-      const m = await this.#probeMetrics(g ? this.#podSelector : selectorString(deployment));
+      const m = await this.#probeMetrics(this.#follower ? this.#follower.selector : selectorString(deployment));
       if (m) warnings.push(m);
     }
     if (!this.#s.watch) warnings.push('watching is off (settings.watch: false): changes are only seen at each poll, so latencies carry the poll interval as margin');
@@ -380,7 +357,7 @@ export class KubernetesProvider implements Provider {
       ...(g
         ? {
             workload: { kind: g.kind, apiVersion: g.apiVersion, name: this.#depName, via: `${g.plural}/scale` },
-            scaleSubresource: { specReplicas: this.#scale?.spec?.replicas, statusReplicas: this.#scale?.status?.replicas, selector: this.#podSelector },
+            scaleSubresource: { specReplicas: this.#follower?.scale?.spec?.replicas, statusReplicas: this.#follower?.scale?.status?.replicas, selector: this.#follower?.selector },
           }
         : { [this.#kind === 'StatefulSet' ? 'statefulset' : 'deployment']: this.#depName }),
       context: this.#chain.context,
@@ -426,11 +403,11 @@ export class KubernetesProvider implements Provider {
   async #start(signal?: AbortSignal): Promise<void> {
     if (!this.#resolved) await this.#resolve(signal);
     // Generic mode: no workload watch; the Scale gives the pods' selector (and is read at every sample).
-    const generic = this.#generic !== null;
+    const generic = this.#follower !== null;
     let labelSelector: string | undefined;
-    if (generic) {
-      this.#scale = await this.#readScale();
-      labelSelector = this.#podSelector = this.#selectorOf(this.#scale);
+    if (this.#follower) {
+      await this.#follower.load(false);
+      labelSelector = this.#follower.selector;
     } else {
       labelSelector = selectorString(await this.#readDeployment(this.#depName!));
     }
@@ -593,7 +570,7 @@ export class KubernetesProvider implements Provider {
 
   #currentValues(): WorkloadValues {
     const hpa = this.#hpaR ? [...this.#hpaR.items.values()][0] : undefined;
-    const deployment = this.#depR ? [...this.#depR.items.values()][0] : this.#generic && this.#scale ? this.#scaleAsWorkload() : undefined;
+    const deployment = this.#depR ? [...this.#depR.items.values()][0] : this.#follower?.scale ? this.#follower.asWorkload() : undefined;
     return workloadValues({
       ...(hpa ? { hpa } : {}),
       ...(deployment ? { deployment } : {}),
@@ -638,7 +615,7 @@ export class KubernetesProvider implements Provider {
   async sample(signal: AbortSignal): Promise<PlatformSample[]> {
     await this.#ensureStarted(signal);
     for (const r of this.#reflectors()) await r.poll(signal);
-    const scaleSample = this.#generic ? await this.#sampleScale(signal) : null;
+    const scaleSample = this.#follower ? await this.#sampleScale(this.#follower, signal) : null;
     const out: PlatformSample[] = this.#pending.map((s) => ({ atWall: s.atWall, resolutionMs: 0, source: s.source, ...s.values }));
     this.#pending = [];
     const now = this.#ctx.clock.wallNow();
@@ -653,35 +630,12 @@ export class KubernetesProvider implements Provider {
     return out;
   }
 
-  /**
-   * Generic mode: read the Scale, as the HPA does, for `desired` = its spec.replicas (source
-   * `k8s:scale`, stamped at the answer with the round trip as its resolution: the API server
-   * read it somewhere in between). A failed read is a warning event, not a failed sample.
-   */
-  async #sampleScale(signal: AbortSignal): Promise<PlatformSample | null> {
-    try {
-      const sentAt = this.#ctx.clock.wallNow();
-      const scale = await this.#readScale();
-      signal.throwIfAborted();
-      const at = this.#ctx.clock.wallNow();
-      this.#scale = scale;
-      if (this.#scaleReadFailing) {
-        this.#scaleReadFailing = false;
-        this.#addEvent({ atWall: at, resolutionMs: 0, source: 'k8s:scale', type: 'info', id: `scale-ok:${at}`, message: `${this.#generic!.plural}/scale can be read again` });
-      }
-      const desired = scale.spec?.replicas;
-      return desired === undefined ? null : { atWall: at, resolutionMs: Math.max(0, at - sentAt), source: 'k8s:scale', desired };
-    } catch (err) {
-      if (signal.aborted) throw err;
-      if (!this.#scaleReadFailing) {
-        const at = this.#ctx.clock.wallNow();
-        const msg = `${this.#generic!.plural}/scale cannot be read (${(err as Error).message}); desired comes from the HPA's status only while this lasts`;
-        this.#log.warn(`kubernetes: ${msg}`);
-        this.#addEvent({ atWall: at, resolutionMs: 0, source: 'k8s:scale', type: 'warning', id: `scale-failed:${at}`, message: msg });
-      }
-      this.#scaleReadFailing = true;
-      return null;
-    }
+  /** Generic mode: one Scale read (`k8s:scale`, for `desired`); its failure or recovery is an event, said once. */
+  async #sampleScale(follower: ScaleFollower, signal: AbortSignal): Promise<PlatformSample | null> {
+    const { sample, event } = await follower.sample(this.#ctx.clock, signal);
+    if (event?.type === 'warning') this.#log.warn(`kubernetes: ${event.message}`);
+    if (event) this.#addEvent(event);
+    return sample;
   }
 
   async #readMetrics(now: number, signal: AbortSignal): Promise<PlatformSample | null> {
@@ -692,14 +646,14 @@ export class KubernetesProvider implements Provider {
     this.#lastMetricsRead = now;
     const deployment = this.#depR ? [...this.#depR.items.values()][0] : undefined;
     try {
-      const items = await this.#listPodMetrics(this.#generic ? this.#podSelector : selectorString(deployment));
+      const items = await this.#listPodMetrics(this.#follower ? this.#follower.selector : selectorString(deployment));
       signal.throwIfAborted();
       if (this.#metrics === 'unavailable') {
         this.#addEvent({ atWall: now, resolutionMs: 0, source: 'k8s:metrics.k8s.io', type: 'info', id: `metrics-ok:${now}`, message: 'metrics.k8s.io is available again' });
       }
       this.#metrics = 'ok';
       const pods = this.#podR ? new Map([...this.#podR.items.values()].map((p) => [p.metadata?.name ?? '', p] as const)) : undefined;
-      return podMetricsSample(items, pods, deployment?.spec?.template?.spec ?? this.#template);
+      return podMetricsSample(items, pods, deployment?.spec?.template?.spec ?? this.#follower?.template);
     } catch (err) {
       if (signal.aborted) throw err;
       const e = err instanceof ProviderError ? err : toProviderError(err, { verb: 'list', group: 'metrics.k8s.io', resource: 'pods', namespace: this.#ns }, this.#chain);
