@@ -3,7 +3,9 @@
  *
  *   sample()   DescribeServices (desired / running / pending, a point read) and the service's
  *              tasks (ready = RUNNING and healthy, per-task start times; behind a load balancer
- *              also a healthy target in every target group) every poll, plus
+ *              also a healthy target in every target group, bridge / host tasks matched to
+ *              their instance targets through their container instance's EC2 instance id,
+ *              read once per container instance) every poll, plus
  *              CloudWatch CPU / memory (and Container Insights task counts) every
  *              metric_interval, re-reading metric_lookback because points arrive late; each
  *              metric point leaves once, again only if CloudWatch revised it.
@@ -21,7 +23,8 @@ import { createEcsClients, type EcsClients } from './clients.js';
 import { ecsScalingConfig } from './config-map.js';
 import { toProviderError, type AwsCall } from './errors.js';
 import { activityEvents, deploymentEvents, mergeMetricPages, metricSamples, readyEvents, readySamples, readyTaskArns, serviceEvents, serviceSample, SOURCE, taskReadiness, type MetricQueryMeaning } from './map.js';
-import { serviceTargetGroups, targetGroupName, targetReadiness, type TargetGroupRead } from './targets.js';
+import { bridgeContainerInstanceArns, serviceTargetGroups, targetGroupName, targetReadiness, type InstanceIds, type TargetGroupRead } from './targets.js';
+import { ContainerInstanceIds, DESCRIBE_CONTAINER_INSTANCES } from './container-instances.js';
 import { PointDedupe } from './point-dedupe.js';
 import type { EcsSettings } from './settings.js';
 
@@ -29,6 +32,8 @@ export type { EcsSettings } from './settings.js';
 
 const DIMENSION = 'ecs:service:DesiredCount';
 const TARGET_HEALTH = 'elasticloadbalancing:DescribeTargetHealth';
+/** What is lost without ecs:DescribeContainerInstances, for the warning. */
+const WITHOUT_INSTANCE_IDS = 'bridge / host tasks are matched to their targets by host port alone, so a task whose host port another task of the service also uses (dynamic ports on several instances) counts as ready from the task alone, before its target is healthy';
 const lastName = (arnOrName: string) => arnOrName.split('/').pop() ?? arnOrName;
 
 export class EcsProvider implements Provider, HasMetricDelay {
@@ -55,11 +60,14 @@ export class EcsProvider implements Provider, HasMetricDelay {
   /** The tasks have been read at least once: from then on `ready` only comes from them. */
   #tasksRead = false;
   #taskEvents = new Map<string, PlatformEvent>();
+  /** EC2 instance id of each container instance (bridge / host targets), asked once per ARN. */
+  readonly #instances: ContainerInstanceIds;
 
   constructor(settings: EcsSettings, ctx: ProviderContext) {
     this.#s = settings;
     this.#ctx = ctx;
     this.#c = createEcsClients(settings, ctx.env);
+    this.#instances = new ContainerInstanceIds(this.#c.ecs, settings.cluster, (fn) => this.#call(DESCRIBE_CONTAINER_INSTANCES, this.#c.endpoints.ecs, fn, `container instances of cluster ${this.#clusterName}`));
     this.metricDelayMs = settings.metric_delay;
     this.#periodMs = settings.metric_period;
   }
@@ -162,8 +170,11 @@ export class EcsProvider implements Provider, HasMetricDelay {
       if (tasks === undefined) warnings.push('without the tasks, `ready` is the RUNNING count: a task still failing its health check counts as ready');
       else if (svc.taskDefinition) await soft('ecs:DescribeTaskDefinition', () => this.#hasHealthCheck(svc.taskDefinition!, signal));
       const groups = this.#targetGroups(svc);
-      if (tasks !== undefined && groups.length && (await soft(TARGET_HEALTH, () => this.#targetHealth(groups, signal))) === undefined)
-        warnings.push("without the target health, `ready` is from the tasks alone: a task counts before the load balancer's health check passes");
+      if (tasks !== undefined && groups.length) {
+        if ((await soft(TARGET_HEALTH, () => this.#targetHealth(groups, signal))) === undefined)
+          warnings.push("without the target health, `ready` is from the tasks alone: a task counts before the load balancer's health check passes");
+        else if ((await this.#probeInstanceIds(tasks, soft, signal)) === undefined) warnings.push(`without ${DESCRIBE_CONTAINER_INSTANCES}, ${WITHOUT_INSTANCE_IDS}`);
+      }
     }
     if ((svc.deployments?.length ?? 0) > 1) warnings.push(`${svc.deployments!.length} deployments are active: the counts include the tasks of all of them until the rollout completes`);
     if (!config.scaling.timings.metricResolutionMs) config.scaling.timings.metricResolutionMs = this.#periodMs;
@@ -274,6 +285,28 @@ export class EcsProvider implements Provider, HasMetricDelay {
     return has;
   }
 
+  /** For `check`: resolves the bridge / host tasks' instance ids now, so a missing permission shows; undefined when that failed. */
+  async #probeInstanceIds(tasks: readonly Task[], soft: <T>(action: string, fn: () => Promise<T>) => Promise<T | undefined>, signal: AbortSignal): Promise<InstanceIds | undefined> {
+    const arns = bridgeContainerInstanceArns(tasks);
+    return arns.length ? soft(DESCRIBE_CONTAINER_INSTANCES, () => this.#instances.resolve(arns, signal)) : this.#instances.known;
+  }
+
+  /**
+   * The EC2 instance ids of the bridge / host tasks' container instances, asking only for those
+   * not seen before. A failure is a warning (once); what is known stays, the rest is matched by
+   * host port alone (targets.ts).
+   */
+  async #instanceIds(tasks: readonly Task[], signal: AbortSignal): Promise<InstanceIds> {
+    const arns = bridgeContainerInstanceArns(tasks);
+    if (!arns.length || this.#disabled.has(DESCRIBE_CONTAINER_INSTANCES)) return this.#instances.known;
+    try {
+      return await this.#instances.resolve(arns, signal);
+    } catch (err) {
+      this.#soft(DESCRIBE_CONTAINER_INSTANCES, err, WITHOUT_INSTANCE_IDS);
+      return this.#instances.known;
+    }
+  }
+
   /** The service's target groups whose target health is read (none when off or denied). */
   #targetGroups(svc: Service) {
     return this.#s.load_balancer && !this.#disabled.has(TARGET_HEALTH) ? serviceTargetGroups(svc.loadBalancers) : [];
@@ -313,6 +346,8 @@ export class EcsProvider implements Provider, HasMetricDelay {
       }
       const groups = this.#targetGroups(svc);
       let targets: TargetGroupRead[] | null = null;
+      // Before the target health, so the read still ends with its answer (readAt below).
+      const instanceIds = groups.length ? await this.#instanceIds(tasks, signal) : this.#instances.known;
       if (groups.length) {
         try {
           targets = await this.#targetHealth(groups, signal);
@@ -325,7 +360,7 @@ export class EcsProvider implements Provider, HasMetricDelay {
       }
       // After the last call: a target seen healthy was healthy by the time of its answer.
       const readAt = targets ? this.#ctx.clock.wallNow() : tasksAt;
-      const readiness = targets ? targetReadiness(tasks, groups, targets, hasHc) : taskReadiness(hasHc);
+      const readiness = targets ? targetReadiness(tasks, groups, targets, hasHc, instanceIds) : taskReadiness(hasHc);
       const prev = this.#lastTasksReadAt;
       this.#lastTasksReadAt = startWall;
       this.#tasksRead = true;
@@ -362,15 +397,15 @@ export class EcsProvider implements Provider, HasMetricDelay {
     return out;
   }
 
-  /** A failed secondary read (metrics, activities) is logged, never fatal for the poll. */
-  #soft(action: string, err: unknown): void {
+  /** A failed secondary read (metrics, activities) is logged, never fatal for the poll; `consequence` says what the run does without it. */
+  #soft(action: string, err: unknown, consequence?: string): void {
     if (this.#closed || signalAborted(err)) return;
     const e = err instanceof ProviderError ? err : toProviderError(err, { action, about: this.#about }, this.#c.identity);
     if (e.kind === 'access-denied' || e.kind === 'credentials') this.#disabled.add(action);
     const key = `${action}|${e.kind}`;
     if (this.#warned.has(key)) return;
     this.#warned.add(key);
-    this.#ctx.log.warn(`${e.message}${e.hint ? ` (hint: ${e.hint})` : ''}${this.#disabled.has(action) ? '; no longer reading it this run' : ''}`);
+    this.#ctx.log.warn(`${e.message}${e.hint ? ` (hint: ${e.hint})` : ''}${this.#disabled.has(action) ? '; no longer reading it this run' : ''}${consequence ? `: ${consequence}` : ''}`);
   }
 
   async #activities(sinceWall: number, signal: AbortSignal, maxPages = 10): Promise<ScalingActivity[]> {

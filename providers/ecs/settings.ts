@@ -54,7 +54,7 @@ export const ecsSettingsSchema = z
     }),
     load_balancer: z.boolean().default(true).meta({
       description:
-        'When the service has target groups (services[].loadBalancers), a task is ready only when its target is healthy in every one of them (ELBv2 DescribeTargetHealth, elasticloadbalancing:DescribeTargetHealth; with tasks: true). false: ready from the tasks alone.',
+        'When the service has target groups (services[].loadBalancers), a task is ready only when its target is healthy in every one of them (ELBv2 DescribeTargetHealth, elasticloadbalancing:DescribeTargetHealth; bridge / host tasks also need ecs:DescribeContainerInstances, once per container instance, to know their EC2 instance; with tasks: true). false: ready from the tasks alone.',
     }),
     max_attempts: positiveInt('Attempts per AWS call, including SDK retries of throttling and 5xx.').default(3),
   })

@@ -5,6 +5,12 @@
  * Balancing v2 (DescribeTargetHealth only) over awsQuery: a form-encoded `Action=...` body and an
  * XML answer.
  *
+ * Network mode: `awsvpc` (default, Fargate: each task has an ENI, its target is IP + container
+ * port) or `bridge` (EC2: tasks placed round-robin on `instances` container instances, each with
+ * a host port from its instance's ephemeral range, 32768 up, so tasks on different instances
+ * share host ports; its target is EC2 instance id + host port, and DescribeContainerInstances
+ * maps a task's containerInstanceArn to that instance id).
+ *
  * It also runs the service: an APP endpoint (CapacityApp) whose capacity follows the RUNNING
  * tasks, and the target tracking model of src/scaling-models/ecs-target-tracking.ts evaluated
  * at every metric period. Time is compressed by configuration, not faked: a "minute" is
@@ -15,7 +21,7 @@
  * `readiness` (every change of the count of tasks that serve: RUNNING, and HEALTHY when the
  * task definition has a container health check, `healthCheckMs` after the task started; with
  * `loadBalancer`, also a healthy target, `healthyAfterMs` later) and `targetHealthy` (when each
- * task's target turned healthy).
+ * task's target turned healthy) and `placements` (bridge: each task's instance and host port).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -53,11 +59,15 @@ export interface FakeEcsOptions {
   autoscaling?: boolean;
   /**
    * Put the service behind a target group: DescribeServices reports it in `loadBalancers`, every
-   * task (awsvpc) has an ENI with a private IP, and its target goes `initial` at RUNNING and
+   * task's target (awsvpc: ENI IP + container port; bridge: instance id + host port) goes `initial` at RUNNING and
    * `healthy` `healthyAfterMs` after the task serves (RUNNING, +HEALTHY with a health check).
    * A stopped task's target is `draining` for `healthyAfterMs`.
    */
   loadBalancer?: { targetGroupArn?: string; healthyAfterMs: number; containerName?: string; containerPort?: number };
+  /** `awsvpc` (default, Fargate) or `bridge` (EC2 container instances, dynamic host ports). */
+  networkMode?: 'awsvpc' | 'bridge';
+  /** Bridge: how many EC2 container instances the tasks are placed on, round-robin. */
+  instances?: number;
   app?: CapacityAppOptions;
 }
 
@@ -82,9 +92,36 @@ interface Task {
   createdAt: number;
   /** RUNNING from here (startedAt). */
   readyAt: number;
-  /** Private IPv4 of its ENI (the target Id behind a load balancer). */
+  /** Private IPv4 of its ENI (the target Id behind a load balancer, awsvpc). */
   ip: string;
+  /** Bridge: the container instance it runs on (index into the instances) and its host port. */
+  instance?: number;
+  hostPort?: number;
 }
+
+/** A bridge-mode EC2 container instance. */
+interface ContainerInstance {
+  arn: string;
+  ec2InstanceId: string;
+  registeredAt: number;
+}
+
+/** Where a bridge task runs: the ground truth of which target is whose. */
+export interface FakePlacement {
+  taskId: string;
+  containerInstanceArn: string;
+  ec2InstanceId: string;
+  hostPort: number;
+}
+
+/** An ELBv2 target: IP (awsvpc) or EC2 instance id (bridge), and its port. */
+interface TargetKey {
+  id: string;
+  port: number;
+}
+
+/** Start of Linux's ephemeral port range, where Docker's dynamic host ports begin. */
+const FIRST_EPHEMERAL_PORT = 32768;
 
 const XMLNS = 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/';
 const xmlEscape = (v: unknown) => String(v).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -96,7 +133,12 @@ export class FakeEcs {
   readonly app: CapacityApp;
   readonly decisions: FakeDecision[] = [];
   readonly #readiness: { atWall: number; running: number }[] = [];
-  readonly #targetHealthy: { taskId: string; ip: string; atWall: number }[] = [];
+  readonly #targetHealthy: { taskId: string; ip: string; target: TargetKey; atWall: number }[] = [];
+  readonly #placements: FakePlacement[] = [];
+  readonly #instances: ContainerInstance[] = [];
+  /** Bridge: the next dynamic host port of each instance. */
+  readonly #nextHostPort: number[] = [];
+  #placed = 0;
   /** ELBv2 calls are recorded as `ElasticLoadBalancing_v10.<Action>` with the form parameters as body. */
   readonly requests: { target: string; body: unknown; accessKeyId?: string }[] = [];
   readonly #server = http.createServer((req, res) => void this.#handle(req, res));
@@ -110,7 +152,7 @@ export class FakeEcs {
   #lastDecision: EcsTargetTrackingDecision | undefined;
   #timers: NodeJS.Timeout[] = [];
   /** Targets of stopped tasks, draining until `until`. */
-  #draining: { ip: string; until: number }[] = [];
+  #draining: { target: TargetKey; until: number }[] = [];
   #seq = 0;
   url = '';
 
@@ -136,6 +178,8 @@ export class FakeEcs {
       containerInsights: false,
       activitiesPageSize: 2,
       autoscaling: true,
+      networkMode: 'awsvpc',
+      instances: 2,
       app: {},
       ...rest,
     };
@@ -145,6 +189,23 @@ export class FakeEcs {
     }
     this.app = new CapacityApp(this.o.app);
     this.#desired = this.o.initialDesired;
+    if (this.#bridge) this.#registerInstances();
+  }
+
+  get #bridge(): boolean {
+    return this.o.networkMode === 'bridge';
+  }
+
+  #registerInstances(): void {
+    for (let i = 0; i < this.o.instances; i++) {
+      const hex = (i + 1).toString(16);
+      this.#instances.push({
+        arn: `arn:aws:ecs:${this.o.region}:${this.o.account}:container-instance/${this.o.cluster}/${hex.padStart(32, '0')}`,
+        ec2InstanceId: `i-0abc${hex.padStart(13, '0')}`,
+        registeredAt: Date.now() - 86_400_000,
+      });
+      this.#nextHostPort.push(FIRST_EPHEMERAL_PORT);
+    }
   }
 
   // The ground truth is brought up to date when read: the 25 ms tick that also records it can
@@ -154,10 +215,15 @@ export class FakeEcs {
     this.#catchUp();
     return this.#readiness;
   }
-  /** Each target's turn to healthy: the task, its IP, the real wall ms. */
-  get targetHealthy(): readonly { taskId: string; ip: string; atWall: number }[] {
+  /** Each target's turn to healthy: the task, its IP, its target (IP or instance id, and port), the real wall ms. */
+  get targetHealthy(): readonly { taskId: string; ip: string; target: TargetKey; atWall: number }[] {
     this.#catchUp();
     return this.#targetHealthy;
+  }
+  /** Bridge: every task ever placed, with its container instance and host port. */
+  get placements(): readonly FakePlacement[] {
+    this.#catchUp();
+    return this.#placements;
   }
   #catchUp(): void {
     if (this.url && this.#timers.length > 0) this.#reconcile();
@@ -221,7 +287,24 @@ export class FakeEcs {
 
   #newTask(createdAt: number, readyAt: number): Task {
     const n = ++this.#seq;
-    return { id: this.#taskId(), createdAt, readyAt, ip: `10.0.${(n >> 8) & 255}.${n & 255}` };
+    const task: Task = { id: this.#taskId(), createdAt, readyAt, ip: `10.0.${(n >> 8) & 255}.${n & 255}` };
+    if (this.#bridge) this.#place(task);
+    return task;
+  }
+
+  /** Bridge: the next instance in turn, and that instance's next dynamic host port. */
+  #place(task: Task): void {
+    const i = this.#placed++ % this.#instances.length;
+    task.instance = i;
+    task.hostPort = this.#nextHostPort[i]!++;
+    const ci = this.#instances[i]!;
+    this.#placements.push({ taskId: task.id, containerInstanceArn: ci.arn, ec2InstanceId: ci.ec2InstanceId, hostPort: task.hostPort });
+  }
+
+  /** The task's ELBv2 target: instance id + host port (bridge), else ENI IP + container port. */
+  #targetOf(t: Task): TargetKey {
+    const port = this.o.loadBalancer?.containerPort ?? 8080;
+    return t.instance !== undefined ? { id: this.#instances[t.instance]!.ec2InstanceId, port: t.hostPort! } : { id: t.ip, port };
   }
 
   #event(message: string): void {
@@ -249,7 +332,7 @@ export class FakeEcs {
     this.#draining = this.#draining.filter((d) => d.until > now);
     for (const t of this.#tasks) {
       const at = this.#servesAt(t);
-      if (at <= now && !this.#targetHealthy.some((h) => h.taskId === t.id)) this.#targetHealthy.push({ taskId: t.id, ip: t.ip, atWall: at });
+      if (at <= now && !this.#targetHealthy.some((h) => h.taskId === t.id)) this.#targetHealthy.push({ taskId: t.id, ip: t.ip, target: this.#targetOf(t), atWall: at });
     }
   }
 
@@ -263,7 +346,7 @@ export class FakeEcs {
     } else if (this.#tasks.length > this.#desired) {
       const gone = this.#tasks.splice(this.#desired);
       this.#event(`has stopped ${gone.length} running tasks: ${gone.map((t) => `(task ${t.id})`).join(' ')}.`);
-      if (this.o.loadBalancer) this.#draining.push(...gone.map((t) => ({ ip: t.ip, until: now + this.o.loadBalancer!.healthyAfterMs })));
+      if (this.o.loadBalancer) this.#draining.push(...gone.map((t) => ({ target: this.#targetOf(t), until: now + this.o.loadBalancer!.healthyAfterMs })));
     }
     this.#syncTargets(now);
     this.#syncApp();
@@ -360,7 +443,7 @@ export class FakeEcs {
                 desiredCount: this.#desired,
                 runningCount: running,
                 pendingCount: this.#tasks.length - running,
-                launchType: 'FARGATE',
+                launchType: this.#bridge ? 'EC2' : 'FARGATE',
                 ...(this.o.loadBalancer ? { loadBalancers: [{ targetGroupArn: this.o.loadBalancer.targetGroupArn, containerName: this.o.loadBalancer.containerName, containerPort: this.o.loadBalancer.containerPort }] } : {}),
                 taskDefinition: `arn:aws:ecs:${this.o.region}:${this.o.account}:task-definition/web:7`,
                 deployments: [{ id: 'ecs-svc/1111', status: 'PRIMARY', desiredCount: this.#desired, runningCount: running, pendingCount: this.#tasks.length - running, rolloutState: 'COMPLETED', createdAt: sec(Date.now() - 3_600_000), updatedAt: sec(Date.now() - 3_000_000), taskDefinition: 'arn:aws:ecs:::task-definition/web:7' }],
@@ -437,23 +520,20 @@ export class FakeEcs {
             createdAt: sec(t.createdAt),
             ...(running ? { startedAt: sec(t.readyAt) } : {}),
             taskDefinitionArn: `arn:aws:ecs:${this.o.region}:${this.o.account}:task-definition/web:7`,
-            containers: [{ name: 'app', lastStatus: running ? 'RUNNING' : 'PENDING', healthStatus: health, networkInterfaces: [{ attachmentId: `eni-attach-${t.id}`, privateIpv4Address: t.ip }] }],
-            // Fargate is awsvpc: the ENI's private IP is the target Id behind a load balancer.
-            attachments: [
-              {
-                id: `eni-attach-${t.id}`,
-                type: 'ElasticNetworkInterface',
-                status: 'ATTACHED',
-                details: [
-                  { name: 'subnetId', value: 'subnet-0fake' },
-                  { name: 'networkInterfaceId', value: `eni-${t.id.slice(0, 17)}` },
-                  { name: 'privateIPv4Address', value: t.ip },
-                ],
-              },
-            ],
+            ...(t.instance !== undefined ? this.#bridgeNetworking(t, running, health) : this.#awsvpcNetworking(t, running, health)),
           };
         });
       return { tasks, failures: [] };
+    },
+    DescribeContainerInstances: (b: Record<string, unknown>) => {
+      if (b.cluster !== this.o.cluster && !String(b.cluster).endsWith(`/${this.o.cluster}`)) return Object.assign(new Error('Cluster not found.'), { name: 'ClusterNotFoundException' });
+      const wanted = (b.containerInstances as string[]) ?? [];
+      if (wanted.length > 100) return Object.assign(new Error('containerInstances can have at most 100 items.'), { name: 'InvalidParameterException' });
+      const find = (w: string) => this.#instances.find((ci) => ci.arn === w || ci.arn.endsWith(`/${w}`));
+      return {
+        containerInstances: wanted.map(find).filter((ci): ci is ContainerInstance => !!ci).map((ci) => this.#describeContainerInstance(ci)),
+        failures: wanted.filter((w) => !find(w)).map((w) => ({ arn: w, reason: 'MISSING' })),
+      };
     },
     DescribeTaskDefinition: () => ({
       taskDefinition: {
@@ -487,19 +567,65 @@ export class FakeEcs {
     if (fault === 'not-found' || (op === 'DescribeTargetHealth' && params.TargetGroupArn !== lb?.targetGroupArn))
       return fail(400, 'TargetGroupNotFound', `Target groups '${params.TargetGroupArn}' not found`);
     if (op !== 'DescribeTargetHealth') return fail(400, 'InvalidAction', `fake does not implement ${op}`);
-    const member = (ip: string, state: string, reason = '') =>
-      `<member><Target><Id>${ip}</Id><Port>${lb!.containerPort}</Port><AvailabilityZone>${this.o.region}a</AvailabilityZone></Target><HealthCheckPort>${lb!.containerPort}</HealthCheckPort><TargetHealth><State>${state}</State>${reason}</TargetHealth></member>`;
+    const member = ({ id, port }: TargetKey, state: string, reason = '') =>
+      `<member><Target><Id>${id}</Id><Port>${port}</Port><AvailabilityZone>${this.o.region}a</AvailabilityZone></Target><HealthCheckPort>${port}</HealthCheckPort><TargetHealth><State>${state}</State>${reason}</TargetHealth></member>`;
     const now = Date.now();
     const members = [
       ...this.#tasks
         .filter((t) => t.readyAt <= now) // registered once RUNNING
-        .map((t) => (this.#servesAt(t) <= now ? member(t.ip, 'healthy') : member(t.ip, 'initial', '<Reason>Elb.RegistrationInProgress</Reason><Description>Target registration is in progress</Description>'))),
-      ...this.#draining.filter((d) => d.until > now).map((d) => member(d.ip, 'draining', '<Reason>Target.DeregistrationInProgress</Reason><Description>Target deregistration is in progress</Description>')),
+        .map((t) => (this.#servesAt(t) <= now ? member(this.#targetOf(t), 'healthy') : member(this.#targetOf(t), 'initial', '<Reason>Elb.RegistrationInProgress</Reason><Description>Target registration is in progress</Description>'))),
+      ...this.#draining.filter((d) => d.until > now).map((d) => member(d.target, 'draining', '<Reason>Target.DeregistrationInProgress</Reason><Description>Target deregistration is in progress</Description>')),
     ];
     send(
       200,
       `<DescribeTargetHealthResponse xmlns="${XMLNS}"><DescribeTargetHealthResult><TargetHealthDescriptions>${members.join('')}</TargetHealthDescriptions></DescribeTargetHealthResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></DescribeTargetHealthResponse>`,
     );
+  }
+
+  /** Fargate is awsvpc: the ENI's private IP is the target Id behind a load balancer. */
+  #awsvpcNetworking(t: Task, running: boolean, health: string): Record<string, unknown> {
+    return {
+      containers: [{ name: 'app', lastStatus: running ? 'RUNNING' : 'PENDING', healthStatus: health, networkInterfaces: [{ attachmentId: `eni-attach-${t.id}`, privateIpv4Address: t.ip }] }],
+      attachments: [
+        {
+          id: `eni-attach-${t.id}`,
+          type: 'ElasticNetworkInterface',
+          status: 'ATTACHED',
+          details: [
+            { name: 'subnetId', value: 'subnet-0fake' },
+            { name: 'networkInterfaceId', value: `eni-${t.id.slice(0, 17)}` },
+            { name: 'privateIPv4Address', value: t.ip },
+          ],
+        },
+      ],
+    };
+  }
+
+  /** Bridge: no ENI; the task names its container instance, and the host port is bound once it runs. */
+  #bridgeNetworking(t: Task, running: boolean, health: string): Record<string, unknown> {
+    const containerPort = this.o.loadBalancer?.containerPort ?? 8080;
+    const bindings = running ? { networkBindings: [{ bindIP: '0.0.0.0', containerPort, hostPort: t.hostPort, protocol: 'tcp' }] } : {};
+    return {
+      launchType: 'EC2',
+      containerInstanceArn: this.#instances[t.instance!]!.arn,
+      containers: [{ name: this.o.loadBalancer?.containerName ?? 'app', lastStatus: running ? 'RUNNING' : 'PENDING', healthStatus: health, ...bindings }],
+      attachments: [],
+    };
+  }
+
+  #describeContainerInstance(ci: ContainerInstance): Record<string, unknown> {
+    const i = this.#instances.indexOf(ci);
+    const tasks = this.#tasks.filter((t) => t.instance === i);
+    return {
+      containerInstanceArn: ci.arn,
+      ec2InstanceId: ci.ec2InstanceId,
+      status: 'ACTIVE',
+      agentConnected: true,
+      runningTasksCount: tasks.filter((t) => t.readyAt <= Date.now()).length,
+      pendingTasksCount: tasks.filter((t) => t.readyAt > Date.now()).length,
+      registeredAt: sec(ci.registeredAt),
+      attributes: [{ name: 'ecs.os-type', value: 'linux' }],
+    };
   }
 
   #taskArn(t: Task): string {

@@ -103,3 +103,43 @@ export function pollInBackground(p: Provider, sinceWall: number, everyMs: number
     },
   };
 }
+
+/** One read of the tasks as its `ready` sample at the read shows it: [start, end] and the count. */
+export interface TaskRead {
+  start: number;
+  end: number;
+  ready: number;
+}
+
+/** The reads behind `source`'s samples at the read (resolution = the read's own duration), in order. */
+export function taskReads(samples: readonly PlatformSample[], source: string): TaskRead[] {
+  return samples
+    .filter((s) => s.source === source && s.ready !== undefined)
+    .map((s) => ({ start: s.atWall - s.resolutionMs, end: s.atWall, ready: s.ready! }))
+    .sort((a, b) => a.start - b.start);
+}
+
+/**
+ * How a read-stamped milestone is checked without timing the machine: `ready` reached `n` no
+ * earlier than the truth, and every read that BEGAN after the truth saw it (so the first one
+ * did: the milestone is late by at most the gap between reads, however slow they are).
+ */
+export function expectSeenByTheFirstReadAfter(reads: readonly TaskRead[], n: number, truthAt: number): void {
+  const first = reads.find((r) => r.ready >= n);
+  if (!first) throw new Error(`ready never reached ${n} (reads: ${JSON.stringify(reads)})`);
+  if (first.end < truthAt) throw new Error(`ready reached ${n} at ${first.end}, before the truth ${truthAt}`);
+  const missed = reads.filter((r) => r.start > truthAt && r.ready < n);
+  if (missed.length > 0) throw new Error(`reads that began after the truth (${truthAt}) did not see ${n}: ${JSON.stringify(missed)}`);
+  if (!reads.some((r) => r.start > truthAt)) throw new Error(`no read began after the truth ${truthAt}: poll longer`);
+}
+
+/**
+ * A replica-ready event stamped at a read: its window is exactly (the previous read's start, this
+ * read's end], the previous read being the one just before (a wider window is a lost read).
+ */
+export function expectWindowIsOneRead(reads: readonly TaskRead[], e: PlatformEvent): void {
+  const i = reads.findIndex((r) => r.end === e.atWall);
+  if (i < 1) throw new Error(`event ${e.id} at ${e.atWall} is not at a read after the first (reads: ${JSON.stringify(reads)})`);
+  const windowStart = e.atWall - e.resolutionMs;
+  if (windowStart !== reads[i - 1]!.start) throw new Error(`event ${e.id}: window starts at ${windowStart}, the previous read at ${reads[i - 1]!.start}`);
+}

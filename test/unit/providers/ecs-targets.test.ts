@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LoadBalancer, Task } from '@aws-sdk/client-ecs';
 import type { TargetHealthDescription } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { readyEvents, readySamples, readyTaskArns } from '../../../providers/ecs/map.js';
-import { serviceTargetGroups, targetGroupName, targetReadiness, taskPrivateIp, taskTargetStates, type TargetGroupRead } from '../../../providers/ecs/targets.js';
+import { bridgeContainerInstanceArns, serviceTargetGroups, targetGroupName, targetReadiness, taskPrivateIp, taskTargetStates, type TargetGroupRead } from '../../../providers/ecs/targets.js';
 
 const T0 = Date.UTC(2026, 0, 1, 0, 0, 0);
 const TG_A = 'arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web-a/73e2d6bc24d8a067';
@@ -18,14 +18,22 @@ const vpcTask = (id: string, ip: string, health: Task['healthStatus'] = 'UNKNOWN
   startedAt: new Date(T0 - 5000),
   attachments: [{ type: 'ElasticNetworkInterface', status: 'ATTACHED', details: [{ name: 'subnetId', value: 'subnet-1' }, { name: 'privateIPv4Address', value: ip }] }],
 });
-/** A bridge-mode task: no ENI, the container's port bound to a host port. */
-const bridgeTask = (id: string, hostPort: number): Task => ({
+/** A bridge-mode task: no ENI, the container's port bound to a host port, optionally on a container instance. */
+const bridgeTask = (id: string, hostPort: number, containerInstanceArn?: string): Task => ({
   taskArn: `arn:aws:ecs:us-east-1:1:task/demo/${id}`,
   lastStatus: 'RUNNING',
   healthStatus: 'UNKNOWN',
   startedAt: new Date(T0 - 5000),
   containers: [{ name: 'app', networkBindings: [{ containerPort: 8080, hostPort, protocol: 'tcp' }] }],
+  ...(containerInstanceArn ? { containerInstanceArn } : {}),
 });
+const CI_1 = 'arn:aws:ecs:us-east-1:1:container-instance/demo/11111111111111111111111111111111';
+const CI_2 = 'arn:aws:ecs:us-east-1:1:container-instance/demo/22222222222222222222222222222222';
+/** What DescribeContainerInstances resolved: container instance ARN -> EC2 instance id. */
+const instanceIds = new Map([
+  [CI_1, 'i-0abc'],
+  [CI_2, 'i-0def'],
+]);
 const target = (id: string, port: number, state: string): TargetHealthDescription => ({ Target: { Id: id, Port: port }, HealthCheckPort: String(port), TargetHealth: { State: state as never } });
 const read = (arn: string, ...targets: TargetHealthDescription[]): TargetGroupRead => ({ targetGroupArn: arn, targets });
 
@@ -64,6 +72,55 @@ describe('ECS targets: which target is a task', () => {
     // No binding for the load-balanced container port yet: unknown; a binding but no target: unregistered.
     expect(taskTargetStates([{ ...a, containers: [] }], lbA, read(TG_A)).get(a.taskArn!)).toBe('unknown');
     expect(taskTargetStates([a], lbA, read(TG_A)).get(a.taskArn!)).toBe('unregistered');
+  });
+});
+
+describe('ECS targets: bridge/host tasks with their EC2 instance ids known (ecs:DescribeContainerInstances)', () => {
+  // Dynamic host ports start at 32768 on every instance: one task on each, same host port.
+  const a = bridgeTask('a', 32768, CI_1);
+  const b = bridgeTask('b', 32768, CI_2);
+  const targets = read(TG_A, target('i-0abc', 32768, 'healthy'), target('i-0def', 32768, 'initial'));
+
+  it('matches the target with Id = the instance id and Port = the host port, exactly, although the host port is shared', () => {
+    const states = taskTargetStates([a, b], lbA, targets, instanceIds);
+    expect([states.get(a.taskArn!), states.get(b.taskArn!)]).toEqual(['healthy', 'initial']);
+    const r = targetReadiness([a, b], [lbA], [targets], false, instanceIds);
+    expect([a, b].filter((t) => r.ready(t)).map((t) => t.taskArn!.split('/').pop())).toEqual(['a']);
+    expect(r.what(a)).toBe('healthy in target group web-a');
+  });
+
+  it('without the instance ids, the shared host port stays `unknown` (the host-port fallback, as before)', () => {
+    const states = taskTargetStates([a, b], lbA, targets);
+    expect([states.get(a.taskArn!), states.get(b.taskArn!)]).toEqual(['unknown', 'unknown']);
+    const r = targetReadiness([a, b], [lbA], [targets], false);
+    expect([r.ready(a), r.ready(b)]).toEqual([true, true]);
+  });
+
+  it('a task whose (instance, host port) has no target is `unregistered`, not ready, even when the port alone would match', () => {
+    // Its instance has a target on another port, and another instance has one on its port.
+    const c = bridgeTask('c', 32769, CI_1);
+    const only = read(TG_A, target('i-0abc', 32768, 'healthy'), target('i-0def', 32769, 'healthy'));
+    expect(taskTargetStates([c], lbA, only, instanceIds).get(c.taskArn!)).toBe('unregistered');
+    // Without the instance id, the port alone picks the other instance's target: the old guess.
+    expect(taskTargetStates([c], lbA, only).get(c.taskArn!)).toBe('healthy');
+    expect(targetReadiness([c], [lbA], [only], false, instanceIds).ready(c)).toBe(false);
+  });
+
+  it('a draining target of a stopped task on another instance, same port, does not matter once the instance is known', () => {
+    const draining = read(TG_A, target('i-0abc', 32768, 'initial'), target('i-0def', 32768, 'draining'));
+    expect(taskTargetStates([a], lbA, draining, instanceIds).get(a.taskArn!)).toBe('initial');
+  });
+
+  it('falls back to the host port only for a task whose container instance was not resolved', () => {
+    const unresolved = bridgeTask('u', 32770, 'arn:aws:ecs:us-east-1:1:container-instance/demo/33333333333333333333333333333333');
+    const all = read(TG_A, target('i-0abc', 32768, 'healthy'), target('i-0def', 32768, 'initial'), target('i-0fff', 32770, 'healthy'));
+    const states = taskTargetStates([a, b, unresolved], lbA, all, instanceIds);
+    expect([states.get(a.taskArn!), states.get(b.taskArn!), states.get(unresolved.taskArn!)]).toEqual(['healthy', 'initial', 'healthy']);
+  });
+
+  it('the ARNs to resolve: bridge/host tasks only (an awsvpc task on EC2 has its ENI IP), once each', () => {
+    const vpcOnEc2: Task = { ...vpcTask('v', '10.0.0.9'), containerInstanceArn: CI_2 };
+    expect(bridgeContainerInstanceArns([a, bridgeTask('a2', 32769, CI_1), vpcOnEc2, bridgeTask('x', 80)])).toEqual([CI_1]);
   });
 });
 
