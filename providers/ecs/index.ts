@@ -34,6 +34,12 @@ const DIMENSION = 'ecs:service:DesiredCount';
 const TARGET_HEALTH = 'elasticloadbalancing:DescribeTargetHealth';
 /** What is lost without ecs:DescribeContainerInstances, for the warning. */
 const WITHOUT_INSTANCE_IDS = 'bridge / host tasks are matched to their targets by host port alone, so a task whose host port another task of the service also uses (dynamic ports on several instances) counts as ready from the task alone, before its target is healthy';
+/** One DescribeServices answer: the service, when it arrived, and the round trip. */
+interface ServiceRead {
+  svc: Service;
+  atWall: number;
+  roundTripMs: number;
+}
 const lastName = (arnOrName: string) => arnOrName.split('/').pop() ?? arnOrName;
 
 export class EcsProvider implements Provider, HasMetricDelay {
@@ -43,7 +49,7 @@ export class EcsProvider implements Provider, HasMetricDelay {
   readonly #ctx: ProviderContext;
   readonly #c: EcsClients;
   readonly #dedupe = new PointDedupe();
-  #service: { at: number; done: number | null; promise: Promise<{ svc: Service; atWall: number; roundTripMs: number }> } | null = null;
+  #service: { done: boolean; takenByEvents: boolean; promise: Promise<ServiceRead> } | null = null;
   #desiredHistory: { atWall: number; desired: number }[] = [];
   #periodMs: number | undefined;
   #insights: boolean | undefined;
@@ -95,10 +101,18 @@ export class EcsProvider implements Provider, HasMetricDelay {
     }
   }
 
-  /** DescribeServices, shared by sample() and events() of one poll (in flight, or answered < 100 ms ago). */
-  #describeService(signal: AbortSignal): Promise<{ svc: Service; atWall: number; roundTripMs: number }> {
-    const now = this.#ctx.clock.now();
-    if (this.#service && (this.#service.done === null || now - this.#service.done < 100)) return this.#service.promise;
+  /**
+   * DescribeServices, once per poll. The poller calls sample() then events(): sample() reads (or
+   * joins a read in flight), and events() takes the answer sample() got, once; any other call
+   * reads. No age limit: the tasks, target health and CloudWatch reads that follow in sample()
+   * can take longer than any constant on a real network, and the poll still reads the service once.
+   */
+  #describeService(signal: AbortSignal, forEvents = false): Promise<ServiceRead> {
+    const last = this.#service;
+    if (last && (!last.done || (forEvents && !last.takenByEvents))) {
+      if (forEvents) last.takenByEvents = true;
+      return last.promise;
+    }
     const promise = this.#call('ecs:DescribeServices', this.#c.endpoints.ecs, async () => {
       const sentWall = this.#ctx.clock.wallNow();
       const out = await this.#c.ecs.send(new DescribeServicesCommand({ cluster: this.#s.cluster, services: [this.#s.service] }), { abortSignal: signal });
@@ -116,10 +130,10 @@ export class EcsProvider implements Provider, HasMetricDelay {
       }
       return { svc, atWall, roundTripMs: atWall - sentWall };
     });
-    const entry: { at: number; done: number | null; promise: typeof promise } = { at: now, done: null, promise };
+    const entry = { done: false, takenByEvents: forEvents, promise };
     this.#service = entry;
     promise.then(
-      () => (entry.done = this.#ctx.clock.now()),
+      () => (entry.done = true),
       () => {
         if (this.#service === entry) this.#service = null;
       },
@@ -428,7 +442,7 @@ export class EcsProvider implements Provider, HasMetricDelay {
   }
 
   async events(sinceWall: number, signal: AbortSignal): Promise<PlatformEvent[]> {
-    const { svc } = await this.#describeService(signal);
+    const { svc } = await this.#describeService(signal, true);
     const out = [...serviceEvents(svc.events), ...deploymentEvents(svc.deployments), ...this.#taskEvents.values()];
     if (!this.#disabled.has('application-autoscaling:DescribeScalingActivities')) {
       try {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createEcsProvider } from '../../../providers/ecs/index.js';
 import { ecsSettingsSchema, type EcsSettingsInput } from '../../../providers/ecs/settings.js';
-import { systemClock, type Clock } from '../../../src/clock.js';
+import { systemClock } from '../../../src/clock.js';
 import { silentLogger } from '../../../src/log.js';
 import type { PlatformEvent, PlatformSample, Provider } from '../../../src/provider.js';
 
@@ -43,15 +43,15 @@ export function useEcsTestEnv(): void {
 }
 
 /** An aws-ecs provider from exactly these settings; warnings collected into `warnings`; closed after the test. */
-export function ecsProviderFrom(input: EcsSettingsInput, warnings: string[] = [], clock: Clock = systemClock): Provider {
-  const p = createEcsProvider(ecsSettingsSchema.parse(input), { clock, log: { ...silentLogger, warn: (m) => warnings.push(m) }, env: process.env });
+export function ecsProviderFrom(input: EcsSettingsInput, warnings: string[] = []): Provider {
+  const p = createEcsProvider(ecsSettingsSchema.parse(input), { clock: systemClock, log: { ...silentLogger, warn: (m) => warnings.push(m) }, env: process.env });
   open.push(p);
   return p;
 }
 
 /** An aws-ecs provider against the fake at `endpoint`, with 1 s metrics. */
-export function ecsProvider(endpoint: string, extra: Partial<EcsSettingsInput> = {}, warnings: string[] = [], clock: Clock = systemClock): Provider {
-  return ecsProviderFrom({ region: 'us-east-1', cluster: 'demo', service: 'web', endpoint, metric_period: '1s', metric_interval: '1s', metric_lookback: '20s', metric_delay: '3s', max_attempts: 1, ...extra }, warnings, clock);
+export function ecsProvider(endpoint: string, extra: Partial<EcsSettingsInput> = {}, warnings: string[] = []): Provider {
+  return ecsProviderFrom({ region: 'us-east-1', cluster: 'demo', service: 'web', endpoint, metric_period: '1s', metric_interval: '1s', metric_lookback: '20s', metric_delay: '3s', max_attempts: 1, ...extra }, warnings);
 }
 
 export interface Polled {

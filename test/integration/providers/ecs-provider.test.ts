@@ -7,7 +7,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeEcs } from '../../fakes/ecs/fake-ecs.js';
 import { driveLoad } from '../../fakes/shared/drive-load.js';
 import type { EcsSettingsInput } from '../../../providers/ecs/settings.js';
-import { systemClock } from '../../../src/clock.js';
 import { ProviderError } from '../../../src/errors.js';
 import { awsEnv, ecsProvider, ecsProviderFrom, expectSeenByTheFirstReadAfter, expectWindowIsOneRead, pollInBackground, signal, taskReads, useEcsTestEnv } from './ecs-helpers.js';
 
@@ -29,20 +28,22 @@ afterEach(async () => {
 });
 
 describe('aws-ecs provider against the fake control plane', () => {
-  it('reads DescribeServices once per poll: events() shares the answer sample() just got', async () => {
+  it('reads DescribeServices once per poll: events() takes the answer sample() just got, however long sample() took', async () => {
     fake = new FakeEcs();
     await fake.start();
-    // The answer's age is measured on the provider's clock: frozen here, so a busy machine cannot age it.
-    let monotonic = 0;
-    const p = ecsProvider(fake.url, {}, [], { ...systemClock, now: () => monotonic });
+    const p = provider(fake.url);
     const describeServices = () => fake.requests.filter((r) => r.target.endsWith('.DescribeServices')).length;
     await p.sample(signal());
     await p.events(Date.now() - 60_000, signal());
     expect(describeServices()).toBe(1);
-    // A later events() (the shared answer is over 100 ms old) reads the service itself.
-    monotonic += 150;
+    // An events() with no sample() since the last one reads the service itself.
     await p.events(Date.now() - 60_000, signal());
     expect(describeServices()).toBe(2);
+    // A slow poll (on a real network the task, target and CloudWatch reads take a while) still reads it once.
+    await p.sample(signal());
+    await new Promise((r) => setTimeout(r, 300));
+    await p.events(Date.now() - 60_000, signal());
+    expect(describeServices()).toBe(3);
   });
 
   it('describes the scalable target, the target tracking policy and its alarms', async () => {
