@@ -9,10 +9,10 @@
  * records when each target turned healthy (`targetHealthy`) and where each task runs
  * (`placements`), the ground truth `ready` is measured against.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { FakeEcs } from '../../fakes/ecs/fake-ecs.js';
-import type { PlatformSample, Provider } from '../../../src/provider.js';
-import { ecsProvider, expectSeenByTheFirstReadAfter, expectWindowIsOneRead, pollUntil, signal, taskReads, useEcsTestEnv } from './ecs-helpers.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeEcs } from '../../fakes/ecs/fake-ecs.js';
+import type { Provider } from '../../../src/provider.js';
+import { ecsProvider, expectSeenByTheFirstReadAfter, expectWindowIsOneRead, firstReadyAtLeast, nthTargetHealthyAt, pollPast, signal, startEcsFake, taskReads, useEcsTestEnv } from './ecs-helpers.js';
 
 const HEALTHY_AFTER_MS = 1000;
 const POLL_MS = 200;
@@ -24,26 +24,14 @@ useEcsTestEnv();
 const ops = (op: string) => fake.requests.filter((r) => r.target.split('.')[1] === op);
 
 async function startFake(): Promise<void> {
-  fake = new FakeEcs({ networkMode: 'bridge', instances: 2, initialDesired: 1, minCapacity: PEAK, maxCapacity: PEAK + 1, taskStartMs: 200, loadBalancer: { healthyAfterMs: HEALTHY_AFTER_MS } });
-  await fake.start();
+  fake = await startEcsFake({ networkMode: 'bridge', instances: 2, initialDesired: 1, minCapacity: PEAK, maxCapacity: PEAK + 1, taskStartMs: 200, loadBalancer: { healthyAfterMs: HEALTHY_AFTER_MS } });
 }
 
-/** Polls like the poller, every POLL_MS, until the fake has recorded every target of the peak healthy, then twice more. */
-function pollUntilPeakHealthy(p: Provider) {
-  let after = 0;
-  return pollUntil(p, POLL_MS, () => fake.targetHealthy.length >= PEAK && ++after >= 2, 40);
-}
+/** Polls like the poller, every POLL_MS, until the fake has recorded every target of the peak healthy, then once more. */
+const pollUntilPeakHealthy = (p: Provider) => pollPast(p, POLL_MS, () => fake.targetHealthy.length >= PEAK);
 
-/** The first sample whose `ready` reached the peak. */
-const firstAtPeak = (samples: readonly PlatformSample[]) => samples.filter((s) => (s.ready ?? 0) >= PEAK).sort((a, b) => a.atWall - b.atWall)[0]!;
-/** When the peak's last target turned healthy (the truth). */
-const peakHealthyAt = () => fake.targetHealthy.map((h) => h.atWall).sort((a, b) => a - b)[PEAK - 1]!;
 /** Every container instance ARN the provider asked DescribeContainerInstances for, in order. */
 const askedInstanceArns = () => ops('DescribeContainerInstances').flatMap((r) => (r.body as { containerInstances: string[] }).containerInstances);
-
-afterEach(async () => {
-  await fake?.close();
-});
 
 describe('aws-ecs provider, bridge network mode behind a load balancer (targets = EC2 instance id + host port)', () => {
   it('matches each task to its own instance target although host ports are shared: ready at the peak within one poll after the truth, never before', async () => {
@@ -63,7 +51,7 @@ describe('aws-ecs provider, bridge network mode behind a load balancer (targets 
 
     // ready comes from the targets and reaches the peak only once the last target is healthy.
     expect(samples.filter((s) => s.ready !== undefined).every((s) => s.source === 'elbv2:targets')).toBe(true);
-    const healthyAt = peakHealthyAt();
+    const healthyAt = nthTargetHealthyAt(fake, PEAK);
     const reads = taskReads(samples, 'elbv2:targets');
     expectSeenByTheFirstReadAfter(reads, PEAK, healthyAt);
 
@@ -101,9 +89,9 @@ describe('aws-ecs provider, bridge network mode behind a load balancer (targets 
     // Target health is still read every poll; a task whose host port is shared is `unknown`,
     // so it counts from the task alone: the peak is reached at RUNNING, before its targets are healthy.
     expect(ops('DescribeTargetHealth').length).toBeGreaterThan(5);
-    const ready = firstAtPeak(samples);
+    const ready = firstReadyAtLeast(samples, PEAK);
     expect(ready.source).toBe('elbv2:targets');
-    expect(ready.atWall).toBeLessThan(peakHealthyAt());
+    expect(ready.atWall).toBeLessThan(nthTargetHealthyAt(fake, PEAK));
 
     // `check` lists the missing permission and what it costs.
     const d = await ecsProvider(fake.url).describe(signal());

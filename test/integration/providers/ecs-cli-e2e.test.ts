@@ -10,10 +10,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeEcs } from '../../fakes/ecs/fake-ecs.js';
 import { readRunFolder, runCli, type CliResult } from '../../support/cli.js';
-import { expectSeenWithinOnePoll } from '../../support/agreement.js';
+import { expectSeenAtTheNextRead, readTimes } from '../../support/agreement.js';
 
 const POLL_MS = 250;
-const SLACK_MS = 150;
 
 interface Measured {
   valueMs: number | null;
@@ -107,14 +106,14 @@ describe('scaleproof run against the fake ECS control plane', () => {
     expect(up.outcome).toBe('scaled');
     const decision = fake.decisions.find((d) => d.to > d.from && d.atWall - startedAtWall >= up.loadChangeT)!;
     expect(decision).toBeDefined();
-    expectSeenWithinOnePoll(up.firstDesiredIncrease, decision.atWall - startedAtWall, POLL_MS, SLACK_MS, { checkMargin: true });
+    expectSeenAtTheNextRead(up.firstDesiredIncrease, decision.atWall - startedAtWall, readTimes(records, 'ecs:DescribeServices'), { checkMargin: true });
   });
 
   it('measures ready-at-peak to the millisecond from the tasks’ own start times', () => {
     const up = report.scaleUps[0]!;
     const reached = fake.readiness.find((r) => r.atWall - startedAtWall >= up.loadChangeT && r.running >= up.peakDesired)!;
     expect(reached).toBeDefined();
-    expectSeenWithinOnePoll(up.readyAtPeak, reached.atWall - startedAtWall, POLL_MS, SLACK_MS, { checkMargin: true });
+    expectSeenAtTheNextRead(up.readyAtPeak, reached.atWall - startedAtWall, readTimes(records, 'ecs:tasks'), { checkMargin: true });
     // DescribeTasks' startedAt (no health check here) places it exactly, not to the 250 ms poll.
     expect(Math.abs(up.readyAtPeak.atT! - (reached.atWall - startedAtWall))).toBeLessThanOrEqual(2);
     expect(up.readyAtPeak.marginMs).toBeLessThanOrEqual(2);
@@ -127,7 +126,7 @@ describe('scaleproof run against the fake ECS control plane', () => {
     // A scale-in decided in the last poll before the drop is first seen after it, and counted
     // from it (a loaded machine can make the model scale in at the end of the peak).
     const decision = fake.decisions.find((d) => d.to < d.from && d.atWall - startedAtWall >= down.loadChangeT - POLL_MS)!;
-    expectSeenWithinOnePoll(down.firstDesiredDecrease, decision.atWall - startedAtWall, POLL_MS, SLACK_MS);
+    expectSeenAtTheNextRead(down.firstDesiredDecrease, decision.atWall - startedAtWall, readTimes(records, 'ecs:DescribeServices'));
   });
 
   it('records CloudWatch CPU at period ends and the scaling activities as events', () => {

@@ -11,6 +11,7 @@ import { ecsSettingsSchema, type EcsSettingsInput } from '../../../providers/ecs
 import { systemClock } from '../../../src/clock.js';
 import { silentLogger } from '../../../src/log.js';
 import type { PlatformEvent, PlatformSample, Provider } from '../../../src/provider.js';
+import { FakeEcs, type FakeEcsOptions } from '../../fakes/ecs/fake-ecs.js';
 
 export const signal = () => AbortSignal.timeout(10_000);
 
@@ -28,18 +29,28 @@ export function awsEnv(keyId = 'AKIDFAKE'): void {
 }
 
 const open: Provider[] = [];
+const fakes: FakeEcs[] = [];
 
-/** Registers the hooks: the test environment for the file, every provider closed and the credentials reset after each test. */
+/** Registers the hooks: the test environment for the file, every provider and fake closed and the credentials reset after each test. */
 export function useEcsTestEnv(): void {
   const saved = { ...process.env };
   beforeAll(() => awsEnv());
   afterEach(async () => {
     for (const p of open.splice(0)) await p.close();
+    for (const f of fakes.splice(0)) await f.close();
     awsEnv();
   });
   afterAll(() => {
     process.env = saved;
   });
+}
+
+/** A started fake ECS control plane, closed after the test. */
+export async function startEcsFake(options: FakeEcsOptions = {}): Promise<FakeEcs> {
+  const fake = new FakeEcs(options);
+  fakes.push(fake);
+  await fake.start();
+  return fake;
 }
 
 /** An aws-ecs provider from exactly these settings; warnings collected into `warnings`; closed after the test. */
@@ -83,6 +94,15 @@ export async function pollUntil(p: Provider, everyMs: number, done: () => boolea
     await new Promise((r) => setTimeout(r, everyMs));
   }
   return polled;
+}
+
+/**
+ * Reads every `everyMs` until `reached()` (the fake's recorded truth) holds, then `readsAfter`
+ * more, so that some read begins after the truth (see expectSeenByTheFirstReadAfter).
+ */
+export function pollPast(p: Provider, everyMs: number, reached: () => boolean, readsAfter = 1, maxReads = 40): Promise<Polled> {
+  let after = -1;
+  return pollUntil(p, everyMs, () => (after >= 0 || reached()) && ++after >= readsAfter, maxReads);
 }
 
 /** Reads every `everyMs` in the background until `stop()`. */
@@ -142,4 +162,14 @@ export function expectWindowIsOneRead(reads: readonly TaskRead[], e: PlatformEve
   if (i < 1) throw new Error(`event ${e.id} at ${e.atWall} is not at a read after the first (reads: ${JSON.stringify(reads)})`);
   const windowStart = e.atWall - e.resolutionMs;
   if (windowStart !== reads[i - 1]!.start) throw new Error(`event ${e.id}: window starts at ${windowStart}, the previous read at ${reads[i - 1]!.start}`);
+}
+
+/** The first sample whose `ready` reached `n`. */
+export function firstReadyAtLeast(samples: readonly PlatformSample[], n: number): PlatformSample {
+  return samples.filter((s) => (s.ready ?? 0) >= n).sort((a, b) => a.atWall - b.atWall)[0]!;
+}
+
+/** When the fake's n-th target turned healthy (in time): the truth for `ready` reaching n behind a load balancer. */
+export function nthTargetHealthyAt(fake: FakeEcs, n: number): number {
+  return fake.targetHealthy.map((h) => h.atWall).sort((a, b) => a - b)[n - 1]!;
 }

@@ -6,11 +6,11 @@
  * needed). Each new task's target turns healthy HEALTHY_AFTER_MS after the task is RUNNING; the
  * fake records that moment (`targetHealthy`), the ground truth `ready` is measured against.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { FakeEcs } from '../../fakes/ecs/fake-ecs.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeEcs } from '../../fakes/ecs/fake-ecs.js';
 import type { EcsSettingsInput } from '../../../providers/ecs/settings.js';
-import type { PlatformSample, Provider } from '../../../src/provider.js';
-import { ecsProvider, expectSeenByTheFirstReadAfter, expectWindowIsOneRead, pollUntil, signal, taskReads, useEcsTestEnv } from './ecs-helpers.js';
+import type { Provider } from '../../../src/provider.js';
+import { ecsProvider, expectSeenByTheFirstReadAfter, expectWindowIsOneRead, firstReadyAtLeast, nthTargetHealthyAt, pollPast, signal, startEcsFake, taskReads, useEcsTestEnv } from './ecs-helpers.js';
 
 const HEALTHY_AFTER_MS = 1000;
 const POLL_MS = 200;
@@ -22,24 +22,11 @@ useEcsTestEnv();
 const ops = (op: string) => fake.requests.filter((r) => r.target.split('.')[1] === op);
 
 async function startFake(): Promise<void> {
-  fake = new FakeEcs({ initialDesired: 1, minCapacity: PEAK, maxCapacity: 4, taskStartMs: 200, loadBalancer: { healthyAfterMs: HEALTHY_AFTER_MS } });
-  await fake.start();
+  fake = await startEcsFake({ initialDesired: 1, minCapacity: PEAK, maxCapacity: 4, taskStartMs: 200, loadBalancer: { healthyAfterMs: HEALTHY_AFTER_MS } });
 }
 
-/** Polls like the poller, every POLL_MS, until every target of the peak is healthy, then twice more. */
-function pollUntilServing(p: Provider) {
-  let after = 0;
-  return pollUntil(p, POLL_MS, () => fake.serving >= PEAK && ++after >= 2, 40);
-}
-
-/** The first sample whose `ready` reached the peak. */
-const firstAtPeak = (samples: readonly PlatformSample[]) => samples.filter((s) => (s.ready ?? 0) >= PEAK).sort((a, b) => a.atWall - b.atWall)[0]!;
-/** When the peak's last target turned healthy (the truth), and when its task turned RUNNING. */
-const peakHealthyAt = () => fake.targetHealthy.map((h) => h.atWall).sort((a, b) => a - b)[PEAK - 1]!;
-
-afterEach(async () => {
-  await fake?.close();
-});
+/** Polls like the poller, every POLL_MS, until the fake has recorded every target of the peak healthy, then once more. */
+const pollUntilServing = (p: Provider) => pollPast(p, POLL_MS, () => fake.targetHealthy.length >= PEAK);
 
 describe('aws-ecs provider behind a load balancer (ELBv2 target health)', () => {
   it('counts a task ready only once its target is healthy: within one poll after the truth, never before', async () => {
@@ -59,8 +46,8 @@ describe('aws-ecs provider behind a load balancer (ELBv2 target health)', () => 
 
     // ready comes only from the targets; DescribeServices keeps running and leaves ready out.
     expect(samples.filter((s) => s.ready !== undefined).every((s) => s.source === 'elbv2:targets')).toBe(true);
-    const healthyAt = peakHealthyAt();
-    const ready = firstAtPeak(samples);
+    const healthyAt = nthTargetHealthyAt(fake, PEAK);
+    const ready = firstReadyAtLeast(samples, PEAK);
     const reads = taskReads(samples, 'elbv2:targets');
     expectSeenByTheFirstReadAfter(reads, PEAK, healthyAt);
     // ...after RUNNING, which DescribeServices saw before the targets were healthy.
@@ -91,9 +78,9 @@ describe('aws-ecs provider behind a load balancer (ELBv2 target health)', () => 
     expect((await p.describe(signal())).scaling.details).toMatchObject({ targetGroups: ['web-tg'] });
     const { samples } = await pollUntilServing(p);
     expect(ops('DescribeTargetHealth')).toEqual([]);
-    const ready = firstAtPeak(samples);
+    const ready = firstReadyAtLeast(samples, PEAK);
     expect(ready.source).toBe('ecs:tasks');
-    expect(ready.atWall).toBeLessThan(peakHealthyAt());
+    expect(ready.atWall).toBeLessThan(nthTargetHealthyAt(fake, PEAK));
   });
 
   it('falls back to readiness from the tasks, with one warning naming the IAM action, when target health is denied', async () => {
@@ -105,9 +92,9 @@ describe('aws-ecs provider behind a load balancer (ELBv2 target health)', () => 
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/not allowed elasticloadbalancing:DescribeTargetHealth.*grant elasticloadbalancing:DescribeTargetHealth.*no longer reading it/);
     expect(ops('DescribeTargetHealth')).toHaveLength(1);
-    const ready = firstAtPeak(samples);
+    const ready = firstReadyAtLeast(samples, PEAK);
     expect(ready.source).toBe('ecs:tasks');
-    expect(ready.atWall).toBeLessThan(peakHealthyAt());
+    expect(ready.atWall).toBeLessThan(nthTargetHealthyAt(fake, PEAK));
     expect(samples[1]).toMatchObject({ source: 'ecs:tasks', ready: 1 }); // the first poll already: denied is not a gap
 
     // `check` lists the missing permission like the other optional ones.

@@ -3,12 +3,12 @@
  * 127.0.0.1 (test/fakes/ecs). Credentials come through the SDK default chain from the
  * environment, as they would for a user; IMDS and the shared config files are switched off.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { FakeEcs } from '../../fakes/ecs/fake-ecs.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeEcs } from '../../fakes/ecs/fake-ecs.js';
 import { driveLoad } from '../../fakes/shared/drive-load.js';
 import type { EcsSettingsInput } from '../../../providers/ecs/settings.js';
 import { ProviderError } from '../../../src/errors.js';
-import { awsEnv, ecsProvider, ecsProviderFrom, expectSeenByTheFirstReadAfter, expectWindowIsOneRead, pollInBackground, signal, taskReads, useEcsTestEnv } from './ecs-helpers.js';
+import { awsEnv, ecsProvider, ecsProviderFrom, expectSeenByTheFirstReadAfter, expectWindowIsOneRead, pollInBackground, signal, startEcsFake, taskReads, useEcsTestEnv } from './ecs-helpers.js';
 
 let fake: FakeEcs;
 const provider = (fakeUrl: string, extra: Partial<EcsSettingsInput> = {}) => ecsProvider(fakeUrl, extra);
@@ -23,14 +23,9 @@ async function rejection(p: Promise<unknown>): Promise<ProviderError> {
   return err as ProviderError;
 }
 
-afterEach(async () => {
-  await fake?.close();
-});
-
 describe('aws-ecs provider against the fake control plane', () => {
   it('reads DescribeServices once per poll: events() takes the answer sample() just got, however long sample() took', async () => {
-    fake = new FakeEcs();
-    await fake.start();
+    fake = await startEcsFake();
     const p = provider(fake.url);
     const describeServices = () => fake.requests.filter((r) => r.target.endsWith('.DescribeServices')).length;
     await p.sample(signal());
@@ -47,8 +42,7 @@ describe('aws-ecs provider against the fake control plane', () => {
   });
 
   it('describes the scalable target, the target tracking policy and its alarms', async () => {
-    fake = new FakeEcs({ minCapacity: 1, maxCapacity: 6, targetValue: 50, scaleOutDatapoints: 3, scaleInDatapoints: 15, scaleInCooldownMs: 3000 });
-    await fake.start();
+    fake = await startEcsFake({ minCapacity: 1, maxCapacity: 6, targetValue: 50, scaleOutDatapoints: 3, scaleInDatapoints: 15, scaleInCooldownMs: 3000 });
     const d = await provider(fake.url).describe(signal());
     expect(d.summary).toContain('ECS service web in cluster demo (us-east-1)');
     expect(d.scaling.minReplicas).toBe(1);
@@ -61,16 +55,14 @@ describe('aws-ecs provider against the fake control plane', () => {
   });
 
   it('warns when the service has no autoscaling', async () => {
-    fake = new FakeEcs({ autoscaling: false });
-    await fake.start();
+    fake = await startEcsFake({ autoscaling: false });
     const d = await provider(fake.url).describe(signal());
     expect(d.warnings.join('\n')).toMatch(/not registered with Application Auto Scaling/);
     expect(d.scaling.rules).toEqual([]);
   });
 
   it('follows a scale-up and scale-down: counts, late CPU points once each, activities and service events', async () => {
-    fake = new FakeEcs({ minCapacity: 1, maxCapacity: 5, targetValue: 50, scaleOutDatapoints: 2, scaleInDatapoints: 3, scaleOutCooldownMs: 1000, scaleInCooldownMs: 1000, taskStartMs: 300, metricDelayMs: 1200, app: { concurrency: 4, serviceMs: 40 } });
-    await fake.start();
+    fake = await startEcsFake({ minCapacity: 1, maxCapacity: 5, targetValue: 50, scaleOutDatapoints: 2, scaleInDatapoints: 3, scaleOutCooldownMs: 1000, scaleInCooldownMs: 1000, taskStartMs: 300, metricDelayMs: 1200, app: { concurrency: 4, serviceMs: 40 } });
     const p = provider(fake.url);
     await p.describe(signal());
     const startWall = Date.now();
@@ -108,8 +100,7 @@ describe('aws-ecs provider against the fake control plane', () => {
   });
 
   it('reports a missing service and a missing cluster as not-found', async () => {
-    fake = new FakeEcs();
-    await fake.start();
+    fake = await startEcsFake();
     const e1 = await rejection(provider(fake.url, { service: 'nope' }).sample(signal()));
     expect(e1.kind).toBe('not-found');
     expect(e1.message).toMatch(/service nope in cluster demo not found \(MISSING\)/);
@@ -119,8 +110,7 @@ describe('aws-ecs provider against the fake control plane', () => {
   });
 
   it('names the missing IAM action on access denied', async () => {
-    fake = new FakeEcs();
-    await fake.start();
+    fake = await startEcsFake();
     fake.inject('DescribeServices', 'access-denied', 1);
     const e = await rejection(provider(fake.url).describe(signal()));
     expect(e.kind).toBe('access-denied');
@@ -138,8 +128,7 @@ describe('aws-ecs provider against the fake control plane', () => {
   });
 
   it('reports throttling as retryable and bad or missing credentials with the chain tried', async () => {
-    fake = new FakeEcs();
-    await fake.start();
+    fake = await startEcsFake();
     fake.inject('DescribeServices', 'throttled', 1);
     const t = await rejection(provider(fake.url).sample(signal()));
     expect(t.kind).toBe('throttled');
@@ -159,8 +148,7 @@ describe('aws-ecs provider against the fake control plane', () => {
   });
 
   it('keeps sampling the service when CloudWatch is denied, and says so once', async () => {
-    fake = new FakeEcs();
-    await fake.start();
+    fake = await startEcsFake();
     fake.inject('GetMetricData', 'access-denied');
     const warnings: string[] = [];
     const p = ecsProviderFrom({ region: 'us-east-1', cluster: 'demo', service: 'web', endpoint: fake.url, metric_interval: '1s', max_attempts: 1 }, warnings);
@@ -174,8 +162,7 @@ describe('aws-ecs provider against the fake control plane', () => {
   });
 
   it('with a container health check, ready counts HEALTHY tasks only, from the tasks, while running counts RUNNING', async () => {
-    fake = new FakeEcs({ minCapacity: 1, maxCapacity: 4, targetValue: 50, scaleOutDatapoints: 2, scaleOutCooldownMs: 1000, taskStartMs: 200, healthCheckMs: 800, app: { concurrency: 4, serviceMs: 40 } });
-    await fake.start();
+    fake = await startEcsFake({ minCapacity: 1, maxCapacity: 4, targetValue: 50, scaleOutDatapoints: 2, scaleOutCooldownMs: 1000, taskStartMs: 200, healthCheckMs: 800, app: { concurrency: 4, serviceMs: 40 } });
     const p = provider(fake.url);
     expect((await p.describe(signal())).warnings.join('\n')).not.toMatch(/without the tasks/);
     const startWall = Date.now();
@@ -203,8 +190,7 @@ describe('aws-ecs provider against the fake control plane', () => {
   });
 
   it('falls back to ready = RUNNING, with a warning, when the tasks cannot be listed', async () => {
-    fake = new FakeEcs();
-    await fake.start();
+    fake = await startEcsFake();
     fake.inject('ListTasks', 'access-denied');
     const p = provider(fake.url);
     const d = await p.describe(signal());

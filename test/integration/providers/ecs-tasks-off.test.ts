@@ -9,10 +9,10 @@
  * (a bounds rescale: no load needed), so the two ways of counting `ready` differ: RUNNING
  * (tasks: false) reaches 3 about `healthCheckMs` before HEALTHY (the tasks) does.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { FakeEcs } from '../../fakes/ecs/fake-ecs.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeEcs } from '../../fakes/ecs/fake-ecs.js';
 import type { EcsSettingsInput } from '../../../providers/ecs/settings.js';
-import { ecsProvider, pollUntil, signal, useEcsTestEnv } from './ecs-helpers.js';
+import { ecsProvider, pollUntil, signal, startEcsFake, useEcsTestEnv } from './ecs-helpers.js';
 
 const TASK_OPS = ['ListTasks', 'DescribeTasks', 'DescribeTaskDefinition'];
 const HEALTH_CHECK_MS = 1500;
@@ -23,16 +23,11 @@ useEcsTestEnv();
 /** The operations the fake served, e.g. `DescribeServices`. */
 const ops = () => fake.requests.map((r) => r.target.split('.')[1] ?? '');
 
-afterEach(async () => {
-  await fake?.close();
-});
-
 describe('aws-ecs provider with tasks: false', () => {
   // Control: the same fake with the default (tasks: true) does read the tasks, so the absence
   // of those calls below comes from the setting, not from a fake or path that never makes them.
   it('reads the tasks by default (control)', async () => {
-    fake = new FakeEcs({ healthCheckMs: HEALTH_CHECK_MS });
-    await fake.start();
+    fake = await startEcsFake({ healthCheckMs: HEALTH_CHECK_MS });
     const p = provider({});
     await p.describe(signal());
     const s = await p.sample(signal());
@@ -42,8 +37,7 @@ describe('aws-ecs provider with tasks: false', () => {
   });
 
   it('never reads the tasks and takes ready from the RUNNING count, unhealthy tasks included', async () => {
-    fake = new FakeEcs({ initialDesired: 1, minCapacity: 3, maxCapacity: 4, taskStartMs: 200, healthCheckMs: HEALTH_CHECK_MS });
-    await fake.start();
+    fake = await startEcsFake({ initialDesired: 1, minCapacity: 3, maxCapacity: 4, taskStartMs: 200, healthCheckMs: HEALTH_CHECK_MS });
     const warnings: string[] = [];
     const p = provider({ tasks: false }, warnings);
     const d = await p.describe(signal());
