@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectSeenWithinOnePoll } from '../support/agreement.js';
+import { expectSeenAtTheNextRead, readTimes } from '../support/agreement.js';
 import { readRunFolder, runCli } from '../support/cli.js';
 
 const POLL_MS = 250;
@@ -47,6 +47,8 @@ let dir: string;
 let runDir: string;
 let report: Report;
 let events: Ev[];
+/** Timeline times of the local provider's reads (its `local:control` samples). */
+let reads: number[];
 let exitCode: number | null;
 let stdout: string;
 
@@ -65,6 +67,7 @@ beforeAll(async () => {
   const run = readRunFolder<Report, Ev>(path.join(dir, 'runs'));
   ({ runDir, report } = run);
   events = run.records.filter((r) => r.kind === 'event');
+  reads = readTimes(run.records as { kind: string; source?: string; t: number }[], 'local:control');
 }, 100_000);
 
 /** The platform's own story, printed with a failed assertion so a CI log says what happened. */
@@ -88,7 +91,7 @@ describe('scaleproof run against the local provider', () => {
     // The first decision that takes desired above the count before the load change.
     const decision = events.find((e) => e.type === 'scale-up' && e.t >= up.loadChangeT && e.to! > up.baselineReplicas)!;
     expect(decision).toBeDefined();
-    expectSeenWithinOnePoll(up.firstDesiredIncrease, decision.t, POLL_MS, 100, { checkMargin: true });
+    expectSeenAtTheNextRead(up.firstDesiredIncrease, decision.t, reads, { checkMargin: true });
     expect(up.firstDesiredIncrease.marginMs).toBeGreaterThanOrEqual(POLL_MS - 50);
   });
 
@@ -104,14 +107,14 @@ describe('scaleproof run against the local provider', () => {
       if (e.t >= up.loadChangeT && ready >= up.peakDesired && reachedAt === null) reachedAt = e.t;
     }
     expect(reachedAt, story()).not.toBeNull();
-    expectSeenWithinOnePoll(up.readyAtPeak, reachedAt!, POLL_MS, 100);
+    expectSeenAtTheNextRead(up.readyAtPeak, reachedAt!, reads);
   });
 
   it('measures the scale-down decision within one poll interval of the autoscaler’s record', () => {
     const down = report.scaleDowns.find((d) => d.outcome === 'scaled')!;
     expect(down).toBeDefined();
     const decision = events.find((e) => e.type === 'scale-down' && e.t >= down.loadChangeT && e.to! < down.baselineReplicas)!;
-    expectSeenWithinOnePoll(down.firstDesiredDecrease, decision.t, POLL_MS, 100);
+    expectSeenAtTheNextRead(down.firstDesiredDecrease, decision.t, reads);
   });
 
   it('rebuilds the same report from the timeline alone', async () => {

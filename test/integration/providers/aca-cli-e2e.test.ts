@@ -11,10 +11,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeAca } from '../../fakes/aca/fake-aca.js';
 import { readRunFolder, runCli, type CliResult } from '../../support/cli.js';
-import { expectSeenWithinOnePoll } from '../../support/agreement.js';
+import { expectSeenAtTheNextRead, readTimes } from '../../support/agreement.js';
 
 const POLL_MS = 250;
-const SLACK_MS = 150;
 
 interface Measured {
   valueMs: number | null;
@@ -98,21 +97,21 @@ describe('scaleproof run against the fake Container Apps control plane', () => {
     const up = report.scaleUps[0]!;
     expect(up.outcome).toBe('scaled');
     const decision = fake.decisions.find((d) => d.to > d.from && d.atWall - startedAtWall >= up.loadChangeT)!;
-    expectSeenWithinOnePoll(up.firstDesiredIncrease, decision.atWall - startedAtWall, POLL_MS, SLACK_MS, { checkMargin: true });
+    expectSeenAtTheNextRead(up.firstDesiredIncrease, decision.atWall - startedAtWall, readTimes(records, 'aca:replicas'), { checkMargin: true });
   });
 
   it('measures ready-at-peak within one poll of the replicas reporting ready', () => {
     const up = report.scaleUps[0]!;
     const reached = fake.readiness.find((r) => r.atWall - startedAtWall >= up.loadChangeT && r.ready >= up.peakDesired)!;
     expect(reached).toBeDefined();
-    expectSeenWithinOnePoll(up.readyAtPeak, reached.atWall - startedAtWall, POLL_MS, SLACK_MS);
+    expectSeenAtTheNextRead(up.readyAtPeak, reached.atWall - startedAtWall, readTimes(records, 'aca:replicas'));
   });
 
   it('measures the scale-down decision within one poll of the model’s record', () => {
     const down = report.scaleDowns.find((d) => d.outcome === 'scaled')!;
     expect(down).toBeDefined();
     const decision = fake.decisions.find((d) => d.to < d.from && d.atWall - startedAtWall >= down.loadChangeT)!;
-    expectSeenWithinOnePoll(down.firstDesiredDecrease, decision.atWall - startedAtWall, POLL_MS, SLACK_MS);
+    expectSeenAtTheNextRead(down.firstDesiredDecrease, decision.atWall - startedAtWall, readTimes(records, 'aca:replicas'));
   });
 
   it('records replica events and Azure Monitor points in the timeline', () => {
