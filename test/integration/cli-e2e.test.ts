@@ -1,7 +1,7 @@
 /**
  * The product end to end: the real CLI runs a profile against the real local platform
  * (replica processes, HPA-style autoscaler), and what it MEASURED from polling agrees with
- * what the autoscaler itself RECORDED, within one poll interval.
+ * what the autoscaler itself RECORDED, at the next read (within one poll, however late the poller runs).
  */
 import fs from 'node:fs';
 import os from 'node:os';

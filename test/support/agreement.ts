@@ -37,3 +37,15 @@ export function expectSeenAtTheNextRead(observed: Observed, truthT: number, read
   expect(missed.length, `reads between the truth (${truthT.toFixed(0)} ms) and the observation (${atT.toFixed(0)} ms): ${missed.map((t) => t.toFixed(0)).join(', ')}`).toBeLessThanOrEqual(1);
   if (opts.checkMargin) expect(atT - observed.marginMs).toBeLessThanOrEqual(truthT);
 }
+
+/** A measured milestone as report.json has it. */
+export interface Measured extends Observed {
+  valueMs: number | null;
+}
+
+/** What the end-to-end tests read of report.json. */
+export interface E2EReport {
+  verdict: string;
+  scaleUps: { loadChangeT: number; baselineReplicas: number; peakDesired: number; firstDesiredIncrease: Measured; readyAtPeak: Measured; outcome: string }[];
+  scaleDowns: { loadChangeT: number; baselineReplicas: number; firstDesiredDecrease: Measured; readyAtSettled: Measured; outcome: string }[];
+}

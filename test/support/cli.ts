@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -58,4 +59,53 @@ export function readRunFolder<R = unknown, T = Record<string, unknown>>(runsDir:
   const report = JSON.parse(fs.readFileSync(path.join(runDir, 'report.json'), 'utf8')) as R;
   const records = fs.readFileSync(path.join(runDir, 'timeline.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as T);
   return { runDir, report, records };
+}
+
+/** One line of timeline.ndjson, as the end-to-end tests read it. */
+export interface TimelineLine {
+  kind: string;
+  t: number;
+  source?: string;
+  type?: string;
+  [field: string]: unknown;
+}
+
+/** A profile run through the CLI in a fresh temp folder: what it printed, its report and timeline. */
+export interface ProfileRun<R> {
+  /** The temp folder (profile and runs/); kept with KEEP_E2E=1. */
+  dir: string;
+  res: CliResult;
+  runDir: string;
+  report: R;
+  records: TimelineLine[];
+  /** The run's start (header.startedAtWall): timeline t = wall ms - startedAtWall. */
+  startedAtWall: number;
+  /** Removes the temp folder (unless KEEP_E2E=1). */
+  remove(): void;
+}
+
+/**
+ * Writes `profile` (YAML) to a temp folder, runs `scaleproof run` on it as a user would, and
+ * reads the one run folder it wrote. A failed run's output is printed, so a CI log says why.
+ */
+export async function runProfile<R>(name: string, profile: string, options: { env?: Record<string, string | undefined>; timeoutMs?: number; args?: string[] } = {}): Promise<ProfileRun<R>> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `scaleproof-${name}-`));
+  const file = path.join(dir, `${name}.yaml`);
+  fs.writeFileSync(file, profile);
+  const res = await runCli(['run', file, '--out', path.join(dir, 'runs'), ...(options.args ?? ['--no-progress'])], {
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+  });
+  if (res.code !== 0) console.error(res.stderr, res.stdout);
+  const run = readRunFolder<R, TimelineLine>(path.join(dir, 'runs'));
+  const header = run.records.find((l) => l.kind === 'header') as { startedAtWall?: number } | undefined;
+  return {
+    dir,
+    res,
+    ...run,
+    startedAtWall: header?.startedAtWall ?? NaN,
+    remove: () => {
+      if (!process.env.KEEP_E2E) fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,44 +1,30 @@
 /**
  * End to end through the real CLI: `scaleproof run` against the fake ECS control plane. The
  * fake's target tracking model records every decision and every change of the RUNNING count;
- * what the CLI MEASURED by polling must agree with that record within one poll interval.
+ * what the CLI MEASURED by polling must agree with that record at the next read (within one poll, however late the poller runs).
  * Credentials reach the child process the way a user's would: AWS_* environment variables.
  */
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeEcs } from '../../fakes/ecs/fake-ecs.js';
-import { readRunFolder, runCli, type CliResult } from '../../support/cli.js';
-import { expectSeenAtTheNextRead, readTimes } from '../../support/agreement.js';
+import { runProfile, type CliResult, type ProfileRun, type TimelineLine } from '../../support/cli.js';
+import { expectSeenAtTheNextRead, readTimes, type E2EReport } from '../../support/agreement.js';
 
 const POLL_MS = 250;
 
-interface Measured {
-  valueMs: number | null;
-  marginMs: number;
-  atT: number | null;
-}
-interface Report {
-  verdict: string;
-  scaleUps: { loadChangeT: number; baselineReplicas: number; peakDesired: number; firstDesiredIncrease: Measured; readyAtPeak: Measured; outcome: string }[];
-  scaleDowns: { loadChangeT: number; firstDesiredDecrease: Measured; outcome: string }[];
-}
-
 let fake: FakeEcs;
-let dir: string;
+let run: ProfileRun<E2EReport>;
 let res: CliResult;
-let report: Report;
+let report: E2EReport;
 let startedAtWall: number;
-let records: { kind: string; source?: string; type?: string; t: number; cpuPct?: number }[];
+let records: TimelineLine[];
 
 beforeAll(async () => {
   fake = new FakeEcs({ minCapacity: 1, maxCapacity: 5, targetValue: 50, scaleOutDatapoints: 2, scaleInDatapoints: 3, scaleOutCooldownMs: 1000, scaleInCooldownMs: 1000, taskStartMs: 600, metricDelayMs: 1000, app: { concurrency: 4, serviceMs: 40 } });
   await fake.start();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scaleproof-ecs-e2e-'));
-  const file = path.join(dir, 'ecs.yaml');
-  fs.writeFileSync(
-    file,
+  run = await runProfile<E2EReport>(
+    'ecs-e2e',
     `name: ecs-e2e
 provider:
   name: aws-ecs
@@ -67,31 +53,26 @@ observe_after: 3s
 targets:
   autoscaling: { scale_up_time: 20s, scale_down_time: 20s, max_instances: 5 }
 `,
-  );
-  res = await runCli(['run', file, '--out', path.join(dir, 'runs'), '--no-progress'], {
-    timeoutMs: 35_000,
-    env: {
-      AWS_ACCESS_KEY_ID: 'AKIDFAKE',
-      AWS_SECRET_ACCESS_KEY: 'fake-secret',
-      AWS_SESSION_TOKEN: undefined,
-      AWS_PROFILE: undefined,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_CONFIG_FILE: path.join(dir, 'no-config'),
-      AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'no-credentials'),
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    {
+      timeoutMs: 35_000,
+      env: {
+        AWS_ACCESS_KEY_ID: 'AKIDFAKE',
+        AWS_SECRET_ACCESS_KEY: 'fake-secret',
+        AWS_SESSION_TOKEN: undefined,
+        AWS_PROFILE: undefined,
+        AWS_EC2_METADATA_DISABLED: 'true',
+        AWS_CONFIG_FILE: path.join(os.tmpdir(), 'scaleproof-no-aws-config'),
+        AWS_SHARED_CREDENTIALS_FILE: path.join(os.tmpdir(), 'scaleproof-no-aws-credentials'),
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
     },
-  });
-  if (res.code !== 0) console.error(res.stderr, res.stdout);
-  const run = readRunFolder<Report>(path.join(dir, 'runs'));
-  report = run.report;
-  const lines = run.records;
-  startedAtWall = (lines.find((l) => l.kind === 'header') as { startedAtWall: number }).startedAtWall;
-  records = lines as typeof records;
+  );
+  ({ res, report, records, startedAtWall } = run);
 }, 40_000);
 
 afterAll(async () => {
   await fake?.close();
-  if (dir && !process.env.KEEP_E2E) fs.rmSync(dir, { recursive: true, force: true });
+  run?.remove();
 });
 
 describe('scaleproof run against the fake ECS control plane', () => {
