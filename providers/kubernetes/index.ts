@@ -9,7 +9,8 @@
  * An HPA that scales another kind (an Argo Rollout, a ReplicaSet, any resource with a /scale
  * subresource) is followed in a "generic" mode (scale.ts): the target is found by API discovery
  * and read only through its Scale, as the HPA reads it (at every sample, source `k8s:scale`);
- * its pods are watched by the Scale's status.selector. The workload itself is not watched.
+ * its pods are watched by the Scale's status.selector, and watched anew when that selector changes
+ * mid-run. The workload itself is not watched.
  */
 import * as k8s from '@kubernetes/client-node';
 import type { Logger } from '../../src/log.js';
@@ -38,8 +39,8 @@ import {
   type Seen,
   type WorkloadValues,
 } from './map.js';
-import { Reflector, type ListResult, type WatchFn } from './reflector.js';
-import { scaleTargetSummary, scaleTargetWarning, type ScaleTarget } from './scale.js';
+import { Reflector, type ListResult, type ReflectorOptions, type WatchFn } from './reflector.js';
+import { scaleTargetSummary, scaleTargetWarning, selectorChangeMessage, type ScaleTarget } from './scale.js';
 import { discoverScaleTarget, type ScaleApi } from './scale-client.js';
 import { ScaleFollower } from './scale-follower.js';
 import type { KubernetesSettings } from './settings.js';
@@ -94,6 +95,8 @@ export class KubernetesProvider implements Provider {
   #hpaR: Reflector<Hpa> | null = null;
   #depR: Reflector<Deployment> | null = null;
   #podR: Reflector<Pod> | null = null;
+  /** The label selector #podR watches (generic mode: kept in line with the Scale's, see #followPodSelector). */
+  #podSelector: string | undefined;
   #evR: Reflector<KEvent> | null = null;
   #podsReadable = true;
   #eventsReadable = true;
@@ -411,62 +414,46 @@ export class KubernetesProvider implements Provider {
     } else {
       labelSelector = selectorString(await this.#readDeployment(this.#depName!));
     }
-    const common = { clock: this.#ctx.clock, log: this.#log, ...(this.#deps.watchBackoffMs ? { backoffMs: this.#deps.watchBackoffMs } : {}) };
-    // A watch the access review already said is denied starts as a poll (describe warned about it).
-    const watchFor = (resource: string) => (this.#denied.has(`watch ${resource}`) ? null : this.#watchFn);
-    const fallback = (what: string) => (reason: string) => {
-      const msg = `the watch on ${what} could not be kept (${reason}); listing it at every read instead, so its changes are timed to the poll interval only`;
-      this.#log.warn(`kubernetes: ${msg}`);
-      this.#addEvent({ atWall: this.#ctx.clock.wallNow(), resolutionMs: 0, source: 'scaleproof:kubernetes', type: 'warning', id: `fallback:${what}:${this.#ctx.clock.wallNow()}`, message: msg });
-    };
-    const base = (group: string) => (group ? `/apis/${group}/namespaces/${this.#ns}` : `/api/v1/namespaces/${this.#ns}`);
+    const common = this.#reflectorCommon();
     const plural = PLURAL[this.#kind];
     if (!generic) {
       this.#depR = new Reflector<Deployment>({
         ...common,
-        watch: watchFor(`${plural}.apps`),
+        watch: this.#watchFor(`${plural}.apps`),
         name: `${plural}.apps`,
-        path: `${base('apps/v1')}/${plural}`,
+        path: `${this.#apiBase('apps/v1')}/${plural}`,
         query: { fieldSelector: `metadata.name=${this.#depName}` },
         list: () => this.#listDeployments(this.#depName!),
         onChange: (_o, cur, seen) => this.#onDeployment(cur, seen),
-        onFallback: fallback(this.#workloadLabel),
+        onFallback: this.#onWatchFallback(this.#workloadLabel),
       });
     }
     if (this.#hpaName) {
       this.#hpaR = new Reflector<Hpa>({
         ...common,
-        watch: watchFor('horizontalpodautoscalers.autoscaling'),
+        watch: this.#watchFor('horizontalpodautoscalers.autoscaling'),
         name: 'horizontalpodautoscalers.autoscaling',
-        path: `${base('autoscaling/v2')}/horizontalpodautoscalers`,
+        path: `${this.#apiBase('autoscaling/v2')}/horizontalpodautoscalers`,
         query: { fieldSelector: `metadata.name=${this.#hpaName}` },
         list: () => this.#listHpas(`metadata.name=${this.#hpaName}`),
         onChange: (o, cur, seen) => this.#onHpa(o, cur, seen),
-        onFallback: fallback(`HPA ${this.#hpaName}`),
+        onFallback: this.#onWatchFallback(`HPA ${this.#hpaName}`),
       });
     }
     if (this.#podsReadable) {
-      this.#podR = new Reflector<Pod>({
-        ...common,
-        watch: watchFor('pods'),
-        name: 'pods',
-        path: `${base('')}/pods`,
-        query: labelSelector ? { labelSelector } : {},
-        list: () => this.#listPods(labelSelector),
-        onChange: (o, cur, seen) => this.#onPod(o, cur, seen),
-        onFallback: fallback('pods'),
-      });
+      this.#podR = this.#podReflector(labelSelector);
+      this.#podSelector = labelSelector;
     }
     if (this.#hpaName && this.#eventsReadable) {
       this.#evR = new Reflector<KEvent>({
         ...common,
-        watch: watchFor('events'),
+        watch: this.#watchFor('events'),
         name: 'events',
-        path: `${base('')}/events`,
+        path: `${this.#apiBase('')}/events`,
         query: { fieldSelector: this.#eventSelector() },
         list: () => this.#listEvents(),
         onChange: (_o, cur, seen) => this.#onEvent(cur, seen),
-        onFallback: fallback('events'),
+        onFallback: this.#onWatchFallback('events'),
       });
     }
     this.#starting = true;
@@ -498,6 +485,72 @@ export class KubernetesProvider implements Provider {
     this.#recordState({ stamp: this.#ctx.clock.wallNow(), live: false });
   }
 
+  /** What every reflector shares: the clock, the log and the reconnect backoff. */
+  #reflectorCommon(): Pick<ReflectorOptions<never>, 'clock' | 'log' | 'backoffMs'> {
+    return { clock: this.#ctx.clock, log: this.#log, ...(this.#deps.watchBackoffMs ? { backoffMs: this.#deps.watchBackoffMs } : {}) };
+  }
+
+  /** The watch to use on `resource`: none (a poll) when the access review already said it is denied (describe warned about it). */
+  #watchFor(resource: string): WatchFn | null {
+    return this.#denied.has(`watch ${resource}`) ? null : this.#watchFn;
+  }
+
+  /** What a reflector says when its watch on `what` cannot be kept: a warning, logged and on the timeline. */
+  #onWatchFallback(what: string): (reason: string) => void {
+    return (reason) => {
+      const msg = `the watch on ${what} could not be kept (${reason}); listing it at every read instead, so its changes are timed to the poll interval only`;
+      this.#log.warn(`kubernetes: ${msg}`);
+      this.#addEvent({ atWall: this.#ctx.clock.wallNow(), resolutionMs: 0, source: 'scaleproof:kubernetes', type: 'warning', id: `fallback:${what}:${this.#ctx.clock.wallNow()}`, message: msg });
+    };
+  }
+
+  /** `/apis/{group}/namespaces/{ns}`, `/api/v1/namespaces/{ns}` for core. */
+  #apiBase(group: string): string {
+    return group ? `/apis/${group}/namespaces/${this.#ns}` : `/api/v1/namespaces/${this.#ns}`;
+  }
+
+  /** The (not yet started) pod watch for `labelSelector`: the workload's replicas. */
+  #podReflector(labelSelector: string | undefined): Reflector<Pod> {
+    return new Reflector<Pod>({
+      ...this.#reflectorCommon(),
+      watch: this.#watchFor('pods'),
+      name: 'pods',
+      path: `${this.#apiBase('')}/pods`,
+      query: labelSelector ? { labelSelector } : {},
+      list: () => this.#listPods(labelSelector),
+      onChange: (o, cur, seen) => this.#onPod(o, cur, seen),
+      onFallback: this.#onWatchFallback('pods'),
+    });
+  }
+
+  /**
+   * Generic mode: watch the pods `selector` selects when that is not what #podR watches (the
+   * Scale's selector changed mid-run). The new watch lists and connects BEFORE the old one is
+   * dropped, and #podR is swapped in one step: the counts go from the old pods' straight to the
+   * new pods' (recorded once, as listed), without a moment with no pods watched that would read as
+   * a drop to zero; and none of the old pods is counted after. If the new watch cannot be started,
+   * the error goes up (this read fails) and the old watch stays until the next read tries again.
+   */
+  async #followPodSelector(selector: string, signal: AbortSignal): Promise<void> {
+    const old = this.#podR;
+    if (!old || selector === this.#podSelector) return;
+    const next = this.#podReflector(selector);
+    try {
+      await next.start(signal);
+    } catch (err) {
+      next.close();
+      throw err;
+    }
+    if (this.#closed || this.#podR !== old) {
+      next.close(); // the provider was closed, or its watches restarted, meanwhile
+      return;
+    }
+    this.#podR = next;
+    this.#podSelector = selector;
+    old.close();
+    this.#recordState({ stamp: this.#ctx.clock.wallNow(), live: false });
+  }
+
   #degrade(what: string, err: ProviderError, consequence: string): void {
     const msg = `${err.message}; ${consequence}`;
     this.#log.warn(`kubernetes: ${msg}`);
@@ -511,6 +564,7 @@ export class KubernetesProvider implements Provider {
   #stopReflectors(): void {
     for (const r of this.#reflectors()) r.close();
     this.#depR = this.#hpaR = this.#podR = this.#evR = null;
+    this.#podSelector = undefined;
   }
 
   #addEvent(e: PlatformEvent): void {
@@ -630,12 +684,23 @@ export class KubernetesProvider implements Provider {
     return out;
   }
 
-  /** Generic mode: one Scale read (`k8s:scale`, for `desired`); its failure or recovery is an event, said once. */
+  /**
+   * Generic mode: one Scale read (`k8s:scale`, for `desired`); its failure or recovery is an event,
+   * said once, and so is a change of its selector, after which the pods of the new one are watched.
+   */
   async #sampleScale(follower: ScaleFollower, signal: AbortSignal): Promise<PlatformSample | null> {
-    const { sample, event } = await follower.sample(this.#ctx.clock, signal);
+    const { sample, event, selectorChanged } = await follower.sample(this.#ctx.clock, signal);
     if (event?.type === 'warning') this.#log.warn(`kubernetes: ${event.message}`);
     if (event) this.#addEvent(event);
+    if (selectorChanged) this.#noteSelectorChange(follower, selectorChanged);
+    await this.#followPodSelector(follower.selector, signal);
     return sample;
+  }
+
+  #noteSelectorChange(follower: ScaleFollower, { from, to }: { from: string; to: string }): void {
+    const at = this.#ctx.clock.wallNow();
+    const message = selectorChangeMessage(follower.target, follower.name, from, to);
+    this.#addEvent({ atWall: at, resolutionMs: 0, source: 'k8s:scale', type: 'info', id: `selector-changed:${at}`, message });
   }
 
   async #readMetrics(now: number, signal: AbortSignal): Promise<PlatformSample | null> {

@@ -98,3 +98,8 @@ export function scaleSelector(s: Scale): string | undefined {
   const sel = s.status?.selector?.trim();
   return sel ? sel : undefined;
 }
+
+/** The timeline note of a selector change mid-run: from then on other pods are the target's replicas. */
+export function selectorChangeMessage(t: ScaleTarget, name: string, from: string, to: string): string {
+  return `${t.kind} ${name}'s pod selector changed from ${from} to ${to} (its ${t.plural}/scale status.selector): now watching the pods matching ${to}`;
+}

@@ -9,7 +9,9 @@
  *
  * The workload can also be an Argo Rollout (argoproj.io/v1alpha1, a custom kind served with
  * discovery and a /scale subresource): its controller here is the Deployment's (pods with the
- * selector labels, Ready after the readiness delay), and the HPA scales it the same way.
+ * selector labels, Ready after the readiness delay), and the HPA scales it the same way. Its
+ * selector can change mid-run (`changeSelector`): its Scale then reports the new one, and the
+ * controller, the HPA and the ready count (`readyCount`) only know the pods it selects.
  *
  * Ground truth (`truth`) records every scaling decision and every change of the ready count,
  * at real wall ms, for tests to compare the provider's measurements with.
@@ -216,10 +218,40 @@ export class FakeCluster {
     return this.get('horizontalpodautoscalers', this.o.hpa);
   }
 
+  /** Ready pods among those the workload's selector matches (the HPA's and the controller's view). */
   readyCount(): number {
-    let n = 0;
-    for (const p of this.objects.get('pods')!.values()) if (isReady(p)) n++;
-    return n;
+    return this.selectedPods().filter(isReady).length;
+  }
+
+  /** The pods the workload's spec.selector matches (terminating ones included). */
+  selectedPods(): KObject[] {
+    const want = Object.entries((this.deployment().spec.selector?.matchLabels ?? {}) as Record<string, string>);
+    return [...this.objects.get('pods')!.values()].filter((p) => want.every(([k, v]) => p.metadata.labels?.[k] === v));
+  }
+
+  /**
+   * The Rollout's pods get other labels (its selector and template edited together, or a controller
+   * that writes a revision-specific selector): spec.selector, the template's labels and
+   * status.selector (what its Scale reports) change at once, as a new revision. The controller
+   * then creates the new pods; the old ones are no longer selected, so they keep running, orphaned
+   * (like an old ReplicaSet's), until `deleteUnselectedPods`. A Deployment's or StatefulSet's
+   * selector is immutable in apps/v1.
+   */
+  changeSelector(matchLabels: Record<string, string>): void {
+    if (!this.#rollout) throw new Error(`the fake changes a Rollout's selector only: a ${this.o.workloadKind}'s spec.selector is immutable`);
+    const d = structuredClone(this.deployment());
+    d.metadata.generation = (d.metadata.generation as number) + 1;
+    d.spec.selector = { matchLabels: { ...matchLabels } };
+    d.spec.template.metadata.labels = { ...matchLabels };
+    d.status.selector = Object.entries(matchLabels).map(([k, v]) => `${k}=${v}`).join(',');
+    this.#rsHash = `${shortId()}${shortId()}`.slice(0, 9);
+    this.#write(this.#wk, 'MODIFIED', d);
+  }
+
+  /** Delete the pods the workload no longer selects (`kubectl delete` of an old revision's pods): terminating, then gone. */
+  deleteUnselectedPods(): void {
+    const selected = new Set(this.selectedPods());
+    for (const p of [...this.objects.get('pods')!.values()]) if (!selected.has(p) && !p.metadata.deletionTimestamp) this.#terminate(p);
   }
 
   /** `kubectl scale` (PATCH of the /scale subresource): set the workload's spec.replicas (an HPA, if any, may override it). */
@@ -323,6 +355,7 @@ export class FakeCluster {
     const name = ordinal === undefined ? `${app}-${this.#rsHash}-${shortId()}` : `${app}-${ordinal}`;
     const now = rfc3339(Date.now());
     const tpl = this.#template();
+    const labels = tpl.metadata?.labels ?? { app };
     const pod: KObject = {
       apiVersion: 'v1',
       kind: 'Pod',
@@ -330,10 +363,10 @@ export class FakeCluster {
         ...this.#meta(name),
         labels:
           ordinal !== undefined
-            ? { app, 'statefulset.kubernetes.io/pod-name': name, 'apps.kubernetes.io/pod-index': String(ordinal) }
+            ? { ...labels, 'statefulset.kubernetes.io/pod-name': name, 'apps.kubernetes.io/pod-index': String(ordinal) }
             : this.#rollout
-              ? { app, 'rollouts-pod-template-hash': this.#rsHash }
-              : { app, 'pod-template-hash': this.#rsHash },
+              ? { ...labels, 'rollouts-pod-template-hash': this.#rsHash }
+              : { ...labels, 'pod-template-hash': this.#rsHash },
         ownerReferences: [
           ordinal === undefined
             ? { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${app}-${this.#rsHash}`, controller: true }
@@ -398,7 +431,7 @@ export class FakeCluster {
   #deploymentController(): void {
     const d = this.deployment();
     const want = d.spec.replicas as number;
-    const alive = [...this.objects.get('pods')!.values()].filter((p) => !p.metadata.deletionTimestamp);
+    const alive = this.selectedPods().filter((p) => !p.metadata.deletionTimestamp);
     if (this.#sts) this.#statefulSetPods(want, alive);
     else for (let i = alive.length; i < want; i++) this.#createPod();
     if (!this.#sts && alive.length > want) {
@@ -406,14 +439,9 @@ export class FakeCluster {
       const victims = alive
         .sort((a, b) => Number(isReady(a)) - Number(isReady(b)) || String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)))
         .slice(0, alive.length - want);
-      for (const v of victims) {
-        const p = structuredClone(v);
-        p.metadata.deletionTimestamp = rfc3339(Date.now() + this.o.terminationGraceSeconds * 1000);
-        p.metadata.deletionGracePeriodSeconds = this.o.terminationGraceSeconds;
-        this.#write('pods', 'MODIFIED', p);
-      }
+      for (const v of victims) this.#terminate(v);
     }
-    const pods = [...this.objects.get('pods')!.values()].filter((p) => !p.metadata.deletionTimestamp);
+    const pods = this.selectedPods().filter((p) => !p.metadata.deletionTimestamp);
     const ready = pods.filter(isReady).length;
     const status = { observedGeneration: d.metadata.generation, replicas: pods.length, updatedReplicas: pods.length, readyReplicas: ready, availableReplicas: ready, ...(pods.length > ready ? { unavailableReplicas: pods.length - ready } : {}) };
     if (this.#sts) Object.assign(status, { currentReplicas: pods.length });
@@ -442,12 +470,15 @@ export class FakeCluster {
     }
     const extra = alive.filter((p) => ordinalOf(p) >= want).sort((a, b) => ordinalOf(b) - ordinalOf(a));
     const terminating = all.some((p) => p.metadata.deletionTimestamp);
-    for (const v of ordered ? (terminating ? [] : extra.slice(0, 1)) : extra) {
-      const p = structuredClone(v);
-      p.metadata.deletionTimestamp = rfc3339(Date.now() + this.o.terminationGraceSeconds * 1000);
-      p.metadata.deletionGracePeriodSeconds = this.o.terminationGraceSeconds;
-      this.#write('pods', 'MODIFIED', p);
-    }
+    for (const v of ordered ? (terminating ? [] : extra.slice(0, 1)) : extra) this.#terminate(v);
+  }
+
+  /** A pod deletion: terminating for the grace period, then the kubelet removes it. */
+  #terminate(pod: KObject): void {
+    const p = structuredClone(pod);
+    p.metadata.deletionTimestamp = rfc3339(Date.now() + this.o.terminationGraceSeconds * 1000);
+    p.metadata.deletionGracePeriodSeconds = this.o.terminationGraceSeconds;
+    this.#write('pods', 'MODIFIED', p);
   }
 
   #scrape(): void {
@@ -468,7 +499,7 @@ export class FakeCluster {
     const d = this.deployment();
     const current = d.spec.replicas as number;
     const req = this.o.cpuRequest === null ? undefined : parseMillis(this.o.cpuRequest);
-    const pods: HpaPod[] = [...this.objects.get('pods')!.values()]
+    const pods: HpaPod[] = this.selectedPods()
       .filter((p) => !p.metadata.deletionTimestamp)
       .map((p) => {
         const m = this.podMetrics.get(p.metadata.name);

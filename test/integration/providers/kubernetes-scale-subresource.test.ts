@@ -2,14 +2,17 @@
  * The kubernetes provider following an HPA whose scaleTargetRef is neither a Deployment nor a
  * StatefulSet (an Argo Rollout, a custom kind the fake serves with discovery and a /scale
  * subresource), through the real @kubernetes/client-node: discovery, the Scale read at every
- * sample (`k8s:scale`), ready replicas from the pods matching the Scale's selector, the RBAC
- * check asking for `rollouts/scale`, and the configuration errors for a kind the HPA cannot scale.
+ * sample (`k8s:scale`), ready replicas from the pods matching the Scale's selector (followed when
+ * it changes mid-run), the RBAC check asking for `rollouts/scale`, and the configuration errors for
+ * a kind the HPA cannot scale.
  */
 import { describe, expect, test } from 'vitest';
 import { ProviderError } from '../../../src/errors.js';
 import type { KubernetesProvider } from '../../../providers/kubernetes/index.js';
+import type { PlatformSample } from '../../../src/provider.js';
 import type { KubeFake } from '../../fakes/kubernetes/index.js';
 import { driveLoad } from '../../fakes/shared/scaled-app.js';
+import { waitFor } from '../reliability/processes.js';
 import { closeAfterEachTest, type Collected, firstSample, k8sProvider, kubeFake, readUntil } from './kubernetes-helpers.js';
 
 let fake: KubeFake | null = null;
@@ -18,6 +21,9 @@ closeAfterEachTest();
 
 const rollout = (extra: Parameters<typeof kubeFake>[0] = {}) => kubeFake({ workloadKind: 'Rollout', ...extra });
 const failure = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as ProviderError);
+/** The replica counts from the watch caches (not the Scale's `desired`, not metrics). */
+const isState = (s: PlatformSample) => s.source === 'k8s:watch' || s.source === 'k8s:list';
+const latestState = (c: Collected) => [...c.samples].filter(isState).sort((a, b) => a.atWall - b.atWall).at(-1);
 
 describe('kubernetes provider, an HPA scaling a Rollout (the scale subresource)', () => {
   test('describe: found through discovery, summarized as a Rollout, with the design warning and the Scale in details', async () => {
@@ -191,6 +197,61 @@ describe('kubernetes provider, an HPA scaling a Rollout (the scale subresource)'
     expect(warnings).toHaveLength(1);
     expect(warnings[0]!.message).toMatch(/^rollouts\/scale cannot be read \(kubernetes: RBAC denies .*cannot get rollouts\/scale\.argoproj\.io "web" in namespace demo.*\); desired comes from the HPA's status only while this lasts$/);
   }, 20_000);
+
+  test("the Rollout's selector changes mid-run: its new pods are watched and counted, the old ones no more, said once and without a drop to zero", async () => {
+    const OLD = 'app=web';
+    const NEW = 'app.kubernetes.io/name=web';
+    fake = await rollout({ initialReplicas: 2, minReplicas: 2 });
+    provider = k8sProvider({ kubeconfig: fake.kubeconfig, namespace: 'demo', hpa: 'web', metrics_interval: '500ms' });
+    await provider.describe(AbortSignal.timeout(5000));
+    const got: Collected = { samples: [], events: [] };
+    await readUntil(provider, got, () => true, { timeoutMs: 300 });
+    const podWatches = (selector: string) => fake!.api.requests.filter((r) => r.path === '/api/v1/namespaces/demo/pods' && r.query.watch === 'true' && r.query.labelSelector === selector);
+    expect(podWatches(OLD).length).toBeGreaterThan(0);
+
+    const f = fake;
+    const changedAt = Date.now();
+    f.cluster.changeSelector({ 'app.kubernetes.io/name': 'web' });
+    // The controller makes the new pods before the next read, so the read that sees the change finds them.
+    await waitFor(() => f.cluster.selectedPods().length === 2, 5000);
+    const selectorEvents = (c: Collected) => c.events.filter((e) => /pod selector changed/.test(e.message));
+    const newPodsCounted = await readUntil(provider, got, (c) => selectorEvents(c).length > 0 && f.cluster.readyCount() === 2 && latestState(c)?.ready === 2, { timeoutMs: 10_000 });
+    expect(newPodsCounted).toBe(true);
+    expect(podWatches(NEW).length).toBeGreaterThan(0);
+
+    // The old pods, still Ready but no longer selected, are deleted: only a watch on the new selector keeps counting 2.
+    f.cluster.deleteUnselectedPods();
+    await waitFor(() => f.cluster.objects.get('pods')!.size === f.cluster.selectedPods().length, 10_000);
+    const goneAt = Date.now();
+    const readAfter = await readUntil(provider, got, (c) => c.samples.some((s) => isState(s) && s.atWall >= goneAt), { timeoutMs: 5000 });
+    expect(readAfter).toBe(true);
+
+    // One info event, on the Scale's timeline, names both selectors.
+    const said = selectorEvents(got);
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatchObject({
+      source: 'k8s:scale',
+      type: 'info',
+      message: `Rollout web's pod selector changed from ${OLD} to ${NEW} (its rollouts/scale status.selector): now watching the pods matching ${NEW}`,
+    });
+    expect(said[0]!.atWall).toBeGreaterThanOrEqual(changedAt);
+    // The counts now are the fake's truth for the new selector: its 2 pods, Ready.
+    expect(f.cluster.readyCount()).toBe(2);
+    expect(latestState(got)).toMatchObject({ ready: f.cluster.readyCount(), pending: 0, running: 2 });
+    // From the switch on, a ready count is never seen before the new pods reached it (the old pods' items are gone).
+    const states = got.samples.filter(isState);
+    for (const n of [1, 2]) {
+      const truth = f.cluster.readyReachedAt(n, changedAt)!;
+      const seen = firstSample(states, said[0]!.atWall, (s) => (s.ready ?? 0) >= n);
+      expect(seen, `ready ${n} after the switch`).toBeDefined();
+      expect(seen!.atWall, `ready ${n} after the switch`).toBeGreaterThanOrEqual(truth);
+    }
+    // Never a moment with no pods counted: 2 old ones (Ready) until the switch, then the 2 new ones (pending, then Ready).
+    expect(states.filter((s) => (s.ready ?? 0) + (s.pending ?? 0) !== 2)).toEqual([]);
+    // CPU/memory from metrics.k8s.io follow the new selector too.
+    expect(fake.api.requests.some((r) => r.path === '/apis/metrics.k8s.io/v1beta1/namespaces/demo/pods' && r.query.labelSelector === NEW)).toBe(true);
+    expect(provider.watchStats().filter((w) => w.name === 'pods')).toHaveLength(1);
+  }, 30_000);
 
   test("the fake's /scale PATCH (kubectl scale) sets the Rollout's spec.replicas and answers an autoscaling/v1 Scale", async () => {
     fake = await rollout({ withHpa: false });

@@ -1,7 +1,7 @@
 /**
  * The generic mode's ScaleFollower: each Scale read becomes a `k8s:scale` sample stamped at the
  * answer with the round trip as resolution; a failing read is said once (warning), and so is its
- * recovery (info). The API is a stand-in object: only the state logic is under test here (the
+ * recovery (info); a change of the Scale's selector is followed and reported once. The API is a stand-in object: only the state logic is under test here (the
  * real client against the fake API server is in kubernetes-scale-subresource.test.ts).
  */
 import type * as k8s from '@kubernetes/client-node';
@@ -69,6 +69,48 @@ describe('ScaleFollower', () => {
     expect(reads.map((r) => r.sample?.desired ?? null)).toEqual([2, null, null, null, 5]);
     // The latest Scale that was read stands in for the workload.
     expect(f.scale?.spec?.replicas).toBe(5);
+  });
+
+  test('a selector change is reported once, from the held selector to the new one, which the follower then holds', async () => {
+    const t = { t: 0 };
+    const NEW = 'app.kubernetes.io/name=web';
+    const f = new ScaleFollower(api([scale(2), scale(2), scale(2, NEW), scale(3, NEW)], t), ROLLOUT, 'web');
+    await f.load(false);
+    const c = clockAt(t);
+    const s = new AbortController().signal;
+    const reads = [];
+    for (let i = 0; i < 3; i++) reads.push(await f.sample(c, s));
+    expect(reads.map((r) => r.selectorChanged ?? null)).toEqual([null, { from: 'app=web', to: NEW }, null]);
+    expect(f.selector).toBe(NEW);
+    // The change is news about the pods, not about the read: no event, and desired is sampled as always.
+    expect(reads.map((r) => r.event ?? null)).toEqual([null, null, null]);
+    expect(reads.map((r) => r.sample?.desired)).toEqual([2, 2, 3]);
+  });
+
+  test('a Scale without a selector mid-run does not throw: the held selector stays and nothing is reported', async () => {
+    const t = { t: 0 };
+    const noSelector: Scale = { spec: { replicas: 2 }, status: { replicas: 2 } };
+    const blank: Scale = { spec: { replicas: 2 }, status: { replicas: 2, selector: '  ' } };
+    const f = new ScaleFollower(api([scale(2), noSelector, blank, scale(2)], t), ROLLOUT, 'web');
+    await f.load(false);
+    const c = clockAt(t);
+    const s = new AbortController().signal;
+    const reads = [];
+    for (let i = 0; i < 3; i++) reads.push(await f.sample(c, s));
+    expect(reads).toEqual([
+      { sample: { atWall: 1_000_014, resolutionMs: 7, source: 'k8s:scale', desired: 2 } },
+      { sample: { atWall: 1_000_021, resolutionMs: 7, source: 'k8s:scale', desired: 2 } },
+      { sample: { atWall: 1_000_028, resolutionMs: 7, source: 'k8s:scale', desired: 2 } },
+    ]);
+    expect(f.selector).toBe('app=web');
+  });
+
+  test('a follower that holds no selector yet (not loaded) takes the first one without calling it a change', async () => {
+    const t = { t: 0 };
+    const f = new ScaleFollower(api([scale(2, 'app=web')], t), ROLLOUT, 'web');
+    const r = await f.sample(clockAt(t), new AbortController().signal);
+    expect(r.selectorChanged).toBeUndefined();
+    expect(f.selector).toBe('app=web');
   });
 
   test('an aborted read is thrown, not turned into a warning', async () => {
