@@ -187,7 +187,9 @@ export class EcsProvider implements Provider, HasMetricDelay {
       if (tasks !== undefined && groups.length) {
         if ((await soft(TARGET_HEALTH, () => this.#targetHealth(groups, signal))) === undefined)
           warnings.push("without the target health, `ready` is from the tasks alone: a task counts before the load balancer's health check passes");
-        else if ((await this.#probeInstanceIds(tasks, soft, signal)) === undefined) warnings.push(`without ${DESCRIBE_CONTAINER_INSTANCES}, ${WITHOUT_INSTANCE_IDS}`);
+        // Resolved now (no call without bridge / host tasks), so `check` shows a missing permission.
+        else if ((await soft(DESCRIBE_CONTAINER_INSTANCES, () => this.#instances.resolve(bridgeContainerInstanceArns(tasks), signal))) === undefined)
+          warnings.push(`without ${DESCRIBE_CONTAINER_INSTANCES}, ${WITHOUT_INSTANCE_IDS}`);
       }
     }
     if ((svc.deployments?.length ?? 0) > 1) warnings.push(`${svc.deployments!.length} deployments are active: the counts include the tasks of all of them until the rollout completes`);
@@ -299,22 +301,15 @@ export class EcsProvider implements Provider, HasMetricDelay {
     return has;
   }
 
-  /** For `check`: resolves the bridge / host tasks' instance ids now, so a missing permission shows; undefined when that failed. */
-  async #probeInstanceIds(tasks: readonly Task[], soft: <T>(action: string, fn: () => Promise<T>) => Promise<T | undefined>, signal: AbortSignal): Promise<InstanceIds | undefined> {
-    const arns = bridgeContainerInstanceArns(tasks);
-    return arns.length ? soft(DESCRIBE_CONTAINER_INSTANCES, () => this.#instances.resolve(arns, signal)) : this.#instances.known;
-  }
-
   /**
    * The EC2 instance ids of the bridge / host tasks' container instances, asking only for those
    * not seen before. A failure is a warning (once); what is known stays, the rest is matched by
    * host port alone (targets.ts).
    */
   async #instanceIds(tasks: readonly Task[], signal: AbortSignal): Promise<InstanceIds> {
-    const arns = bridgeContainerInstanceArns(tasks);
-    if (!arns.length || this.#disabled.has(DESCRIBE_CONTAINER_INSTANCES)) return this.#instances.known;
+    if (this.#disabled.has(DESCRIBE_CONTAINER_INSTANCES)) return this.#instances.known;
     try {
-      return await this.#instances.resolve(arns, signal);
+      return await this.#instances.resolve(bridgeContainerInstanceArns(tasks), signal);
     } catch (err) {
       this.#soft(DESCRIBE_CONTAINER_INSTANCES, err, WITHOUT_INSTANCE_IDS);
       return this.#instances.known;

@@ -42,6 +42,9 @@ describe('ContainerInstanceIds', () => {
     // A new instance in a later read: only it is asked.
     await ids.resolve([arn(1), arn(3)], signal());
     expect(calls.at(-1)).toEqual([arn(3)]);
+    // No bridge / host tasks at all: nothing to ask, no call (describe and every poll rely on it).
+    await ids.resolve([], signal());
+    expect(calls).toHaveLength(2);
   });
 
   test('asks at most 100 ARNs per call', async () => {
