@@ -404,15 +404,16 @@ export class KubernetesProvider implements Provider {
   }
 
   async #start(signal?: AbortSignal): Promise<void> {
-    if (!this.#resolved) await this.#resolve(signal);
+    // The workload as #resolve just read it; when describe resolved it earlier, read it again now.
+    const justRead = this.#resolved ? null : await this.#resolve(signal);
     // Generic mode: no workload watch; the Scale gives the pods' selector (and is read at every sample).
     const generic = this.#follower !== null;
     let labelSelector: string | undefined;
     if (this.#follower) {
-      await this.#follower.load(false);
+      if (!justRead) await this.#follower.load(false);
       labelSelector = this.#follower.selector;
     } else {
-      labelSelector = selectorString(await this.#readDeployment(this.#depName!));
+      labelSelector = selectorString(justRead?.deployment ?? (await this.#readDeployment(this.#depName!)));
     }
     const common = this.#reflectorCommon();
     const plural = PLURAL[this.#kind];
