@@ -70,15 +70,18 @@ describe('kubernetes provider with a StatefulSet', () => {
     const f = fake;
     const settled = () => f.cluster.truth.decisions.some((d) => d.to > d.from) && f.cluster.readyCount() >= f.cluster.deployment().spec.replicas && f.cluster.readyCount() >= 3;
     expect(await readUntil(provider, got, settled, { timeoutMs: 12_000, everyMs: 100 })).toBe(true);
+    // The peak to check: ready when reading stopped. The load goes on, so the HPA may add pods after
+    // this; one more read after the load makes sure the provider has caught up with this peak.
+    const peak = f.cluster.readyCount();
     await load;
+    await readUntil(provider, got, () => true, { timeoutMs: 500 });
     // Pods are db-0, db-1, … (no ReplicaSet hash).
-    expect([...fake.cluster.objects.get('pods')!.keys()].sort()).toEqual(Array.from({ length: fake.cluster.readyCount() }, (_, i) => `db-${i}`).sort());
+    expect([...fake.cluster.objects.get('pods')!.keys()].sort()).toEqual(Array.from({ length: fake.cluster.objects.get('pods')!.size }, (_, i) => `db-${i}`).sort());
     // The watch saw every step of one pod: OrderedReady never readies two at once.
     const ready = got.samples.filter((s) => s.atWall >= loadStart && s.ready !== undefined).sort((a, b) => a.atWall - b.atWall);
     const steps = ready.slice(1).map((s, i) => s.ready! - ready[i]!.ready!);
     expect(Math.max(...steps)).toBe(1);
     // Each new ready count appears when the fake's pod became ready.
-    const peak = fake.cluster.readyCount();
     for (let n = 2; n <= peak; n++) {
       const truth = fake.cluster.readyReachedAt(n, loadStart)!;
       const seen = ready.find((s) => s.ready! >= n)!;
