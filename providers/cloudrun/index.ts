@@ -170,6 +170,7 @@ export class CloudRunProvider implements Provider, HasMetricDelay {
       if (this.#logsFailing) this.#ctx.log.info('Cloud Logging readable again');
       this.#logsFailing = false;
     } catch (err) {
+      if (signal?.aborted) return; // the poll was cut short: not a failure of the log
       const e = toProviderError(err, this.#call(`read the Cloud Run system log from Cloud Logging in project ${this.#s.project}`, 'logging.logEntries.list', 'roles/logging.viewer'), this.#credentials);
       if (e.kind === 'access-denied') {
         this.#logsOff = `${e.message.replace(/\.+$/, '')}. Scale-up times stay per minute; ${e.hint ?? 'set logs: false to stop trying'}`;
