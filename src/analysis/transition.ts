@@ -52,7 +52,8 @@ export function followTransition(
 
   const firstIndex = findIndexIn(desired, changeT, endT, (v) => beyond(v, baseline));
   if (firstIndex < 0) return { ...unknown, outcome: gapOverlaps(gaps, changeT, endT) ? 'unknown' : 'no-scale' };
-  const sharpen = way === 'up' && records.length > 0;
+  // Records sharpen scale-up milestones only; sharpenWithRecords keeps the coarse one when they do not fit (or there are none).
+  const sharpen = way === 'up';
   const coarseFirst = measure(desired, firstIndex, changeT);
   const first = sharpen ? sharpenWithRecords(coarseFirst, desired, firstIndex, changeT, records, { kind: 'first-increase' }) : coarseFirst;
   const firstHidden = gapBefore(gaps, desired, firstIndex, changeT);
