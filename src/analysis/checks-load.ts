@@ -1,7 +1,10 @@
 /**
- * Checks on what the clients saw: latency percentiles, error rate and sustained throughput,
- * for the whole run (`latency.p95`, `error_rate`, `throughput`) and per request
- * (`requests.<name>.p95`, ...).
+ * Checks on what the clients saw: latency percentiles, error rate, unserved rate and sustained
+ * throughput, for the whole run (`latency.p95`, `error_rate`, `unserved_rate`, `throughput`) and
+ * per request (`requests.<name>.p95`, ...).
+ *
+ * The error rate is over sent requests: when arrivals were dropped its target says so, since
+ * those users were not served either (the unserved rate counts them).
  *
  * A percentile built without hdr for some windows is an upper bound: under the target it
  * passes, over it the check is unknown (the true value may still be under).
@@ -9,7 +12,8 @@
 import type { Targets } from '../profile/schema.js';
 import { formatPercent } from '../units.js';
 import { ms, perSecond, unknownCheck } from './check-util.js';
-import type { CheckResult, LoadSlice } from './types.js';
+import type { CheckResult, LoadSlice, UnservedRate } from './types.js';
+import { droppedNote, unservedDetail } from './unserved.js';
 
 type LatencyTargets = NonNullable<Targets['latency']>;
 type LatencyKey = keyof LatencyTargets;
@@ -23,27 +27,29 @@ interface Scope {
   suffix: string;
   slice: LoadSlice | null;
   sustained: number | null;
+  unserved: UnservedRate | null;
 }
 
 export function loadChecks(targets: Targets, run: Scope, requests: Record<string, Scope>): CheckResult[] {
   const checks = [
     ...latencyChecks(targets.latency ?? {}, run),
     ...errorRateCheck(targets.error_rate, run),
+    ...unservedRateCheck(targets.unserved_rate, run),
     ...throughputCheck(targets.throughput, run),
   ];
   for (const [name, t] of Object.entries(targets.requests ?? {})) {
-    const scope = requests[name] ?? { prefix: `requests.${name}.`, suffix: ` (${name})`, slice: null, sustained: null };
-    checks.push(...latencyChecks(t, scope), ...errorRateCheck(t.error_rate, scope), ...throughputCheck(t.throughput, scope));
+    const scope = requests[name] ?? requestScope(name, null, null);
+    checks.push(...latencyChecks(t, scope), ...errorRateCheck(t.error_rate, scope), ...unservedRateCheck(t.unserved_rate, scope), ...throughputCheck(t.throughput, scope));
   }
   return checks;
 }
 
-export function runScope(slice: LoadSlice | null, sustained: number | null): Scope {
-  return { prefix: '', suffix: '', slice, sustained };
+export function runScope(slice: LoadSlice | null, sustained: number | null, unserved: UnservedRate | null = null): Scope {
+  return { prefix: '', suffix: '', slice, sustained, unserved };
 }
 
-export function requestScope(name: string, slice: LoadSlice | null, sustained: number | null): Scope {
-  return { prefix: `requests.${name}.`, suffix: ` (${name})`, slice, sustained };
+export function requestScope(name: string, slice: LoadSlice | null, sustained: number | null, unserved: UnservedRate | null = null): Scope {
+  return { prefix: `requests.${name}.`, suffix: ` (${name})`, slice, sustained, unserved };
 }
 
 function latencyChecks(targets: LatencyTargets, scope: Scope): CheckResult[] {
@@ -65,14 +71,25 @@ function latencyChecks(targets: LatencyTargets, scope: Scope): CheckResult[] {
 function errorRateCheck(limit: number | undefined, scope: Scope): CheckResult[] {
   if (limit === undefined) return [];
   const id = `${scope.prefix}error_rate`;
-  const target = `error rate <= ${formatPercent(limit)}${scope.suffix}`;
   const slice = scope.slice;
+  const target = `error rate <= ${formatPercent(limit)}${scope.suffix}${droppedNote(slice?.dropped ?? 0)}`;
   if (!slice || slice.completed === 0) return [unknownCheck(id, target, 'no completed requests to measure')];
   const measured = formatPercent(slice.errorRate);
   if (slice.errorRate <= limit) return [{ id, target, measured, status: 'pass' }];
   const byClass = Object.entries(slice.errors).filter(([, n]) => n > 0).map(([c, n]) => `${c} ${n}`).join(', ');
   const errors = Object.values(slice.errors).reduce((a, b) => a + b, 0);
   return [{ id, target, measured, status: 'fail', detail: `${errors} errors in ${slice.completed} completed requests (${byClass})` }];
+}
+
+function unservedRateCheck(limit: number | undefined, scope: Scope): CheckResult[] {
+  if (limit === undefined) return [];
+  const id = `${scope.prefix}unserved_rate`;
+  const target = `unserved rate <= ${formatPercent(limit)}${scope.suffix}`;
+  const u = scope.unserved;
+  if (!u || u.rate === null) return [unknownCheck(id, target, u?.basis === 'sent-requests' ? 'no requests sent to measure' : 'no planned arrivals to measure')];
+  const measured = formatPercent(u.rate);
+  const detail = unservedDetail(u);
+  return [{ id, target, measured, status: u.rate <= limit ? 'pass' : 'fail', detail }];
 }
 
 function throughputCheck(min: number | undefined, scope: Scope): CheckResult[] {

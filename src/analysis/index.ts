@@ -17,7 +17,8 @@ import { replicaStats, utilization } from './replicas.js';
 import { analyzeScaleDown } from './scale-down.js';
 import { analyzeScaleUp, type ReplicaSeries } from './scale-up.js';
 import { maxOf, series } from './series.js';
-import type { AnalysisResult, LoadSlice } from './types.js';
+import type { AnalysisResult, LoadSlice, UnservedRate } from './types.js';
+import { unservedRate } from './unserved.js';
 
 export type * from './types.js';
 export { findLoadChanges, type LoadChange } from './load-changes.js';
@@ -50,13 +51,18 @@ export function analyze(timeline: Timeline): AnalysisResult {
   );
 
   const runSlice = wholeRunSlice(load, durationMs);
+  const model = profile.load?.model ?? 'open';
+  const unservedRun = unservedRate(load, model);
   const loadByRequest: Record<string, LoadSlice> = {};
   const sustainedByRequest: Record<string, number | null> = {};
+  const unservedByRequest: Record<string, UnservedRate> = {};
   for (const [name, records] of timeline.loadByRequest) {
     const sorted = byT(records);
     const slice = wholeRunSlice(sorted, durationMs);
     if (slice) loadByRequest[name] = slice;
     sustainedByRequest[name] = sustainedThroughput(sorted, profile.analysis.throughput_window);
+    const unserved = unservedRate(sorted, model);
+    if (unserved) unservedByRequest[name] = unserved;
   }
 
   const loadByTag: Record<string, LoadSlice> = {};
@@ -77,6 +83,7 @@ export function analyze(timeline: Timeline): AnalysisResult {
     loadByTag,
     sustainedThroughput: sustainedThroughput(load, profile.analysis.throughput_window),
     sustainedThroughputByRequest: sustainedByRequest,
+    unserved: { run: unservedRun, byRequest: unservedByRequest },
     replicas: replicaStats(samples, durationMs),
     cpu: utilization(samples, 'cpuPct'),
     memory: utilization(samples, 'memPct'),
@@ -88,9 +95,9 @@ export function analyze(timeline: Timeline): AnalysisResult {
     notes: collectNotes(timeline, runSlice),
   };
   const requestScopes = Object.fromEntries(
-    Object.keys(profile.targets.requests ?? {}).map((name) => [name, requestScope(name, loadByRequest[name] ?? null, sustainedByRequest[name] ?? null)]),
+    Object.keys(profile.targets.requests ?? {}).map((name) => [name, requestScope(name, loadByRequest[name] ?? null, sustainedByRequest[name] ?? null, unservedByRequest[name] ?? null)]),
   );
-  result.checks = [...loadChecks(profile.targets, runScope(runSlice, result.sustainedThroughput), requestScopes), ...platformChecks(profile.targets, result, timeline.target?.description.scaling.minReplicas)];
+  result.checks = [...loadChecks(profile.targets, runScope(runSlice, result.sustainedThroughput, unservedRun), requestScopes), ...platformChecks(profile.targets, result, timeline.target?.description.scaling.minReplicas)];
   result.verdict = overallVerdict(result.checks);
   result.insights = computeInsights(timeline, result);
   return result;

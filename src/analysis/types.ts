@@ -42,6 +42,19 @@ export interface LoadSlice {
   throughput: number;
 }
 
+/** Users not served over users who came (see unserved.ts for what each model counts). */
+export interface UnservedRate {
+  /** The denominator: planned arrivals (open model), or requests sent plus dropped (closed). */
+  basis: 'planned-arrivals' | 'sent-requests';
+  total: number;
+  /** Arrivals the generator could not start (in-flight cap); 0 in the closed model. */
+  dropped: number;
+  /** Failed responses and transport failures (every class error_rate counts). */
+  errors: number;
+  /** (dropped + errors) / total, or null when total is 0. */
+  rate: number | null;
+}
+
 export interface ScaleUpTransition {
   /** Load change that triggered it (ms since run start) and the planned levels. */
   loadChangeT: number;
@@ -129,6 +142,8 @@ export interface AnalysisResult {
   loadByTag: Record<string, LoadSlice>;
   /** Best `throughputWindowMs` average of successful responses per second. */
   sustainedThroughput: number | null;
+  /** Whole-run unserved rate (null without load windows), and per request name. */
+  unserved?: { run: UnservedRate | null; byRequest: Record<string, UnservedRate> };
   /** The same per request name (null when that request has no windows). */
   sustainedThroughputByRequest: Record<string, number | null>;
   replicas: ReplicaStats;

@@ -176,14 +176,19 @@ const latencyTargets = z
   })
   .meta({ description: 'Response-time limits, measured from the intended send time.' });
 
+const UNSERVED_RATE =
+  'Max share of users not served: (dropped arrivals + failed requests) / planned arrivals. Closed model (nothing is dropped by design): failed requests / requests sent.';
+
 const requestTargets = latencyTargets.extend({
-  error_rate: fraction('Max share of failed requests.').optional(),
+  error_rate: fraction('Max share of failed requests (over sent requests: dropped arrivals are not in it).').optional(),
+  unserved_rate: fraction(UNSERVED_RATE).optional(),
   throughput: nonNegative('Min sustained successful req/s for this request.').optional(),
 });
 
 export const targetsSchema = z.strictObject({
   latency: latencyTargets.optional(),
-  error_rate: fraction('Max share of failed requests (transport errors, 5xx and 4xx).').optional(),
+  error_rate: fraction('Max share of failed requests (transport errors, 5xx and 4xx), over sent requests: dropped arrivals are not in it.').optional(),
+  unserved_rate: fraction(UNSERVED_RATE).optional(),
   throughput: nonNegative('Min sustained throughput: the best 10 s average of successful req/s.').optional(),
   requests: z.record(z.string(), requestTargets).optional().meta({ description: 'Per-request targets, keyed by request name.' }),
   cpu: z

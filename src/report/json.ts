@@ -10,6 +10,7 @@ import type {
   FlapReport,
   LoadSlice,
   ReplicaStats,
+  UnservedRate,
   ScaleDownTransition,
   ScaleUpTransition,
 } from '../analysis/types.js';
@@ -18,8 +19,11 @@ import type { ReportContext } from './context.js';
 
 export const REPORT_SCHEMA = 'scaleproof.report/v1';
 
-/** A load slice plus its best sustained throughput (successful req/s over the throughput window). */
-export type ReportLoad = LoadSlice & { sustainedThroughput: number | null };
+/**
+ * A load slice plus its best sustained throughput (successful req/s over the throughput window)
+ * and its unserved rate (dropped arrivals + errors over planned arrivals; left out when not analysed).
+ */
+export type ReportLoad = LoadSlice & { sustainedThroughput: number | null; unserved?: UnservedRate | null };
 
 export interface ReportRun {
   id: string;
@@ -69,7 +73,7 @@ export interface JsonReport {
 export function buildJsonReport(result: AnalysisResult, ctx: ReportContext): JsonReport {
   const byRequest: Record<string, ReportLoad> = {};
   for (const name of Object.keys(result.loadByRequest).sort()) {
-    byRequest[name] = { ...result.loadByRequest[name], sustainedThroughput: result.sustainedThroughputByRequest[name] ?? null };
+    byRequest[name] = { ...result.loadByRequest[name], sustainedThroughput: result.sustainedThroughputByRequest[name] ?? null, ...unservedOf(result, name) };
   }
   return {
     schema: REPORT_SCHEMA,
@@ -79,7 +83,7 @@ export function buildJsonReport(result: AnalysisResult, ctx: ReportContext): Jso
     checks: result.checks,
     scaleUps: result.scaleUps,
     scaleDowns: result.scaleDowns,
-    load: result.load && { ...result.load, sustainedThroughput: result.sustainedThroughput },
+    load: result.load && { ...result.load, sustainedThroughput: result.sustainedThroughput, ...unservedOf(result, null) },
     loadByRequest: byRequest,
     loadByTag: result.loadByTag ?? {},
     replicas: result.replicas,
@@ -89,6 +93,13 @@ export function buildJsonReport(result: AnalysisResult, ctx: ReportContext): Jso
     notes: result.notes,
     insights: result.insights ?? null,
   };
+}
+
+/** `{ unserved }` of a request (or of the run, `name` null) when the analysis has it, else nothing. */
+function unservedOf(result: AnalysisResult, name: string | null): { unserved?: UnservedRate | null } {
+  const u = result.unserved;
+  if (!u) return {};
+  return { unserved: name === null ? u.run : (u.byRequest[name] ?? null) };
 }
 
 /** The report.json text: two-space indent, final newline. */

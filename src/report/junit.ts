@@ -4,6 +4,7 @@
  * pass, but nothing proved it failed either). Pure: result -> string, the caller writes it.
  */
 import type { AnalysisResult, CheckResult } from '../analysis/types.js';
+import { unservedRateText, unservedRows, unservedText } from './unserved-text.js';
 
 /** Escapes text and attribute values; drops characters XML 1.0 cannot carry at all. */
 export function xmlEscape(value: string): string {
@@ -27,6 +28,11 @@ export function renderJunit(result: AnalysisResult): string {
   const counts = [attr('tests', tests), attr('failures', failures), attr('errors', 0), attr('skipped', skipped), attr('time', time)].join(' ');
   const cases = result.checks.map((c) => testcase(c, suiteName));
   const notes = result.notes.length ? `    <system-out>${xmlEscape(result.notes.join('\n'))}</system-out>\n` : '';
+  // Dropped arrivals are not in the error rate: say how many users were not served.
+  const unserved = unservedRows(result).find((r) => r.name === null)?.unserved;
+  const unservedProps = unserved
+    ? `      <property ${attr('name', 'unservedRate')} ${attr('value', unservedRateText(unserved))}/>\n` + `      <property ${attr('name', 'unserved')} ${attr('value', unservedText(unserved))}/>\n`
+    : '';
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n` +
     `<testsuites ${attr('name', 'scaleproof')} ${counts}>\n` +
@@ -35,6 +41,7 @@ export function renderJunit(result: AnalysisResult): string {
     `      <property ${attr('name', 'runId')} ${attr('value', result.runId)}/>\n` +
     `      <property ${attr('name', 'verdict')} ${attr('value', result.verdict)}/>\n` +
     `      <property ${attr('name', 'endStatus')} ${attr('value', result.endStatus)}/>\n` +
+    unservedProps +
     `    </properties>\n` +
     cases.join('') +
     notes +

@@ -19,6 +19,8 @@ import {
   utcText,
   verdictCounts,
 } from './format.js';
+import { count, unservedDetail } from '../analysis/unserved.js';
+import { errorRateHeader, unservedMeaning, unservedRateText, unservedRows } from './unserved-text.js';
 
 export function renderMarkdownReport(result: AnalysisResult, ctx: ReportContext): string {
   const sections = [
@@ -26,6 +28,7 @@ export function renderMarkdownReport(result: AnalysisResult, ctx: ReportContext)
     verdictLine(result),
     runLine(result, ctx),
     checksSection(result.checks),
+    unservedSection(result),
     scaleUpSection(result, levelUnit(ctx)),
     scaleDownSection(result, levelUnit(ctx)),
     requestsSection(result),
@@ -63,6 +66,17 @@ function checksSection(checks: readonly CheckResult[]): string {
   const head = ['Target', 'Measured', 'Margin', 'Status', ...(withDetail ? ['Detail'] : [])];
   const rows = checks.map((c) => [c.target, c.measured, c.margin ?? '', STATUS[c.status], ...(withDetail ? [c.detail ?? ''] : [])]);
   return `## Checks\n\n${table(head, rows)}`;
+}
+
+/** The unserved rate per request and for the run, when arrivals were dropped or a target asks for it. */
+function unservedSection(r: AnalysisResult): string {
+  const rows = unservedRows(r);
+  if (rows.length === 0) return '';
+  const head = ['Request', rows[0]!.unserved.basis === 'planned-arrivals' ? 'Planned arrivals' : 'Sent requests', 'Dropped', 'Errors', 'Unserved rate'];
+  const body = rows.map(({ name, unserved: u }) => [name ?? '**all**', count(u.total), count(u.dropped), count(u.errors), unservedRateText(u)]);
+  const run = rows.find((row) => row.name === null);
+  const lead = run ? `**Unserved: ${unservedRateText(run.unserved)}** (${unservedDetail(run.unserved)}).\n\n` : '';
+  return `## Unserved\n\n${lead}${table(head, body)}\n\n${unservedMeaning(rows[0]!.unserved)}`;
 }
 
 const MARGIN_NOTE = 'Times are from the load change. Each is an upper bound: the true time lies up to the margin below it (the poll gap plus the platform\'s own resolution).';
@@ -106,7 +120,7 @@ function scaleDownSection(r: AnalysisResult, unit: string): string {
 function requestsSection(r: AnalysisResult): string {
   const names = Object.keys(r.loadByRequest).sort();
   if (!r.load && names.length === 0) return '';
-  const head = ['Request', 'Requests', 'OK', 'Errors', 'Check failures', 'Error rate', 'Throttled', 'Dropped', 'Throughput', 'Sustained', 'p50', 'p95', 'p99', 'Max'];
+  const head = ['Request', 'Requests', 'OK', 'Errors', 'Check failures', errorRateHeader(r.load, 'Error rate'), 'Throttled', 'Dropped', 'Throughput', 'Sustained', 'p50', 'p95', 'p99', 'Max'];
   const row = (name: string, s: LoadSlice, sustained: number | null) => [
     name,
     String(s.requests),

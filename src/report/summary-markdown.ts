@@ -7,6 +7,7 @@ import type { AnalysisResult } from '../analysis/types.js';
 import type { ReportContext } from './context.js';
 import { latencyText, marginText } from './format.js';
 import { verdictLine } from './markdown.js';
+import { unservedMeaning, unservedRows, unservedText } from './unserved-text.js';
 
 export function renderSummaryMarkdown(result: AnalysisResult, ctx: ReportContext, chartFile = 'chart.svg'): string {
   const checks = result.checks.length
@@ -14,8 +15,10 @@ export function renderSummaryMarkdown(result: AnalysisResult, ctx: ReportContext
     : '_no targets_';
   const ups = result.scaleUps.map((u) => `${u.baselineReplicas ?? '?'}→${u.peakDesired ?? '?'} ready in ${latencyText(u.readyAtPeak)} ${marginText(u.readyAtPeak)} (${u.outcome})`);
   const downs = result.scaleDowns.map((d) => `${d.baselineReplicas ?? '?'}→${d.settledDesired ?? '?'} in ${latencyText(d.readyAtSettled)} ${marginText(d.readyAtSettled)} (${d.outcome})`);
+  const run = unservedRows(result).find((r) => r.name === null)?.unserved;
+  const unserved = run ? `Unserved: **${esc(unservedText(run))}**. ${esc(unservedMeaning(run))}` : '';
   const scaling = [ups.length ? `- scale-ups: ${ups.join('; ')}` : '', downs.length ? `- scale-downs: ${downs.join('; ')}` : ''].filter(Boolean);
-  return [`### scaleproof: ${esc(result.profileName)}`, verdictLine(result), checks, scaling.join('\n'), `![scaling timeline](${chartFile})`, `_Full report: report.md, report.html (${esc(ctx.header.profilePath)})._`]
+  return [`### scaleproof: ${esc(result.profileName)}`, verdictLine(result), checks, unserved, scaling.join('\n'), `![scaling timeline](${chartFile})`, `_Full report: report.md, report.html (${esc(ctx.header.profilePath)})._`]
     .filter((s) => s !== '')
     .join('\n\n')
     .concat('\n');

@@ -6,6 +6,8 @@
 import pc from 'picocolors';
 import type { AnalysisResult, CheckResult, MeasuredLatency } from '../analysis/types.js';
 import { latencyText, marginText, percentText, sliceLatency, verdictCounts } from './format.js';
+import { droppedNote } from '../analysis/unserved.js';
+import { unservedRows, unservedText } from './unserved-text.js';
 
 export interface SummaryOptions {
   /** The run folder, printed last so it can be copied. */
@@ -49,8 +51,10 @@ function checkRows(checks: readonly CheckResult[], paint: Record<string, (s: str
 function facts(r: AnalysisResult, opts: SummaryOptions): Array<[string, string]> {
   const rows: Array<[string, string]> = [];
   if (r.load) {
-    rows.push(['load', `${r.load.requests} requests, ${percentText(r.load.errorRate)} errors, p95 ${sliceLatency(r.load, 'p95')}, p99 ${sliceLatency(r.load, 'p99')}`]);
+    rows.push(['load', `${r.load.requests} requests, ${percentText(r.load.errorRate)} errors${droppedNote(r.load.dropped)}, p95 ${sliceLatency(r.load, 'p95')}, p99 ${sliceLatency(r.load, 'p99')}`]);
   }
+  const run = unservedRows(r).find((row) => row.name === null);
+  if (run) rows.push(['unserved', unservedText(run.unserved)]);
   const ups = r.scaleUps.map((s) => `${s.baselineReplicas ?? '?'}→${s.peakDesired ?? '?'} ${readyText(s.readyAtPeak)}, ${s.outcome}`);
   if (ups.length) rows.push(['scale-ups', ups.join('; ')]);
   const downs = r.scaleDowns.map((s) => `${s.baselineReplicas ?? '?'}→${s.settledDesired ?? '?'} ${readyText(s.readyAtSettled)}, ${s.outcome}`);

@@ -39,8 +39,9 @@ const storedProfile = z.looseObject({
   targets: z.looseObject({
     latency: latencyTargets.optional(),
     error_rate: nonNeg.optional(),
+    unserved_rate: nonNeg.optional(),
     throughput: nonNeg.optional(),
-    requests: z.record(str, latencyTargets.extend({ error_rate: nonNeg.optional(), throughput: nonNeg.optional() })).optional(),
+    requests: z.record(str, latencyTargets.extend({ error_rate: nonNeg.optional(), unserved_rate: nonNeg.optional(), throughput: nonNeg.optional() })).optional(),
     cpu: z.looseObject({ target: nonNeg.optional(), max: nonNeg.optional() }).optional(),
     memory: z.looseObject({ max: nonNeg.optional() }).optional(),
     autoscaling: z.record(str, nonNeg).optional(),

@@ -13,7 +13,7 @@ import { spanMarks, timelineMarks } from './overlay.js';
 import { scalingSpans } from './spans.js';
 import { REPORT_CSS } from './style.js';
 import { insightsHtml } from './insights.js';
-import { requestsTable, transitionsTable, verdictTable } from './tables.js';
+import { requestsTable, transitionsTable, unservedTable, verdictTable } from './tables.js';
 import { timeAxisFor, type TimeAxis } from './time-axis.js';
 
 const CHART_ORDER: readonly ChartId[] = ['rate', 'latency', 'errors', 'replicas', 'resources'];
@@ -35,6 +35,7 @@ export function renderHtmlReport(timeline: Timeline, result: AnalysisResult): st
 ${header(timeline, result)}
 <h2>Verdict</h2>
 ${verdictTable(result.checks)}
+${unservedTable(result)}
 <h2>Scaling</h2>
 ${transitionsTable(result)}
 <h2>Timeline</h2>

@@ -2,6 +2,8 @@
 import type { AnalysisResult, CheckResult, LoadSlice, MeasuredLatency } from '../../analysis/types.js';
 import { formatDuration, formatPercent } from '../../units.js';
 import { esc } from './escape.js';
+import { count, unservedDetail } from '../../analysis/unserved.js';
+import { errorRateHeader, unservedMeaning, unservedRateText, unservedRows } from '../unserved-text.js';
 
 const table = (head: string[], rows: string[][], attrs = '') =>
   `<table ${attrs}><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.join('')}</tr>`).join('')}</tbody></table>`;
@@ -19,6 +21,24 @@ export function verdictTable(checks: readonly CheckResult[]): string {
     td(c.detail ?? '', 'muted'),
   ]);
   return table(['', 'check', 'target', 'measured', 'margin', 'detail'], rows, 'class="verdict" data-table="verdict"');
+}
+
+/** Dropped arrivals plus failed requests per request and for the run; empty when nothing was dropped and no target asks. */
+export function unservedTable(result: AnalysisResult): string {
+  const rows = unservedRows(result);
+  if (rows.length === 0) return '';
+  const first = rows[0]!.unserved;
+  const body = rows.map(({ name, unserved: u }) => [
+    name === null ? '<td class="total"><code>all requests</code></td>' : `<td><code>${esc(name)}</code></td>`,
+    td(count(u.total)),
+    td(count(u.dropped)),
+    td(count(u.errors)),
+    td(unservedRateText(u)),
+  ]);
+  const run = rows.find((row) => row.name === null);
+  const lead = run ? `<p><strong>Unserved: ${esc(unservedRateText(run.unserved))}</strong> (${esc(unservedDetail(run.unserved))}).</p>` : '';
+  const head = ['request', first.basis === 'planned-arrivals' ? 'planned arrivals' : 'sent requests', 'dropped', 'errors', 'unserved rate'];
+  return `${lead}${table(head, body, 'class="requests" data-table="unserved"')}<p class="muted">${esc(unservedMeaning(first))}</p>`;
 }
 
 const latency = (m: MeasuredLatency) => (m.valueMs === null ? 'not seen' : `${formatDuration(m.valueMs)} (−${formatDuration(m.marginMs)})`);
@@ -57,7 +77,7 @@ export function requestsTable(result: AnalysisResult): string {
   if (result.load) rows.push(row('all requests', result.load, 'total'));
   const inexact = [...entries.map(([, s]) => s), ...(result.load ? [result.load] : [])].some((s) => s.latencyExact === false);
   const note = inexact ? '<p class="muted">≤: an upper bound; some windows carried no latency histogram, so their percentiles could not be merged exactly.</p>' : '';
-  return table(['request', 'requests', 'ok', 'error rate', 'errors by class', 'dropped', 'throughput', 'p50', 'p95', 'p99', 'max'], rows, 'class="requests" data-table="requests"') + note;
+  return table(['request', 'requests', 'ok', errorRateHeader(result.load, 'error rate'), 'errors by class', 'dropped', 'throughput', 'p50', 'p95', 'p99', 'max'], rows, 'class="requests" data-table="requests"') + note;
 }
 
 function errorsText(s: LoadSlice): string {
