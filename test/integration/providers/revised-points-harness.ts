@@ -1,7 +1,7 @@
 /**
  * What the revised-points tests share: a provider read by the REAL poller (src/run/poller.ts) for
  * a while, as a run reads it, and the timeline those reads make (a header with the test's
- * profile, its load stages from t = 0, every record the poller appended, an end), built by the
+ * profile, its load stages from t = 0 (the last one lasting to the end), every record the poller appended, an end), built by the
  * same buildTimeline the reports use.
  */
 import { analyze, type AnalysisResult } from '../../../src/analysis/index.js';
@@ -39,7 +39,8 @@ export async function pollLikeARun(provider: Provider, pollIntervalMs: number, f
 export function runTimeline(profile: Record<string, unknown>, provider: string, run: PolledRun): Timeline {
   const b = new TimelineBuilder(profile, { provider, pollIntervalMs: run.pollIntervalMs });
   b.header.startedAtWall = run.startedAtWall;
-  if (b.header.profile.load) b.stagesFromProfile(0);
+  // The last stage holds until the reading stops: no load-end transition of its own.
+  if (b.header.profile.load) b.stagesFromProfile(0, { loadEnd: false });
   b.end(run.endT);
   return buildTimeline([...b.records(), ...run.records]);
 }
