@@ -48,10 +48,12 @@ describe('Cloud Monitoring revised points', () => {
     };
     const run = await pollLikeARun(provider, 250, 10_000);
 
-    // The platform did revise that minute: first 2 instances, last 10.
-    const revised = [...readsByPoint(run, SOURCE).values()].filter((reads) => reads.length > 1);
-    expect(revised).toHaveLength(1);
-    expect(revised[0]!.map((r) => r.desired)).toEqual([2, 10]);
+    // The platform did revise that minute: first 2 instances, last 10. (Another minute may be
+    // revised on its own: the active and idle series come on separate pages, and a minute that
+    // turns visible between them is first read short of one of them.)
+    const revised = [...readsByPoint(run, SOURCE).values()].filter((reads) => reads.length > 1).map((reads) => reads.map((r) => r.desired));
+    expect(revised).toContainEqual([2, 10]);
+    expect(revised.every((list) => list.at(-1) === 10)).toBe(true);
     expect(fake.platform.truth.decisions).toEqual([]);
 
     const { timeline, result } = analyzeRun(PROFILE, 'cloud-run', run);
@@ -61,6 +63,6 @@ describe('Cloud Monitoring revised points', () => {
     expect(result.scaleDowns[0]).toMatchObject({ outcome: 'no-scale', settledDesired: 10 });
     expect(result.replicas).toMatchObject({ minDesired: 10, maxDesired: 10 });
     expect(onePerPoint(timeline)).toBe(true);
-    expect(result.notes).toContain(`${SOURCE} revised 1 point after first read: each counts once, at its last-read value (the timeline keeps every read)`);
+    expect(result.notes).toContain(`${SOURCE} revised ${revised.length} point${revised.length === 1 ? '' : 's'} after first read: each counts once, at its last-read value (the timeline keeps every read)`);
   }, 30_000);
 });
