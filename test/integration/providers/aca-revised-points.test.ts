@@ -30,21 +30,7 @@ afterEach(async () => {
 
 describe('Azure Monitor revised and late points', () => {
   it('a minute first served as 97 % CPU and corrected to 5 % is one value per point: cpu.max judges the corrected value', async () => {
-    const t0 = Date.now();
-    const minute = Math.floor(t0 / 60_000) * 60_000;
-    const lastClosed = minute - 60_000;
-    const older = minute - 180_000;
-    fake = new FakeAca({
-      historyMinutes: 5,
-      cpuCores: 0.5,
-      unkind: {
-        partialCurrentPeriod: true,
-        // Corrected 2 s into the run: the minute ended at `minute`.
-        revisedPoints: { provisional: (v, metric) => (metric === 'UsageNanoCores' ? 0.97 * 0.5 * 1e9 : v), correctedAfterMs: t0 - minute + 2000, which: (start) => start === lastClosed },
-        // Shown 3 s into the run, after every newer minute.
-        latePoints: { afterMs: t0 - (older + 60_000) + 3000, which: (start) => start === older },
-      },
-    });
+    fake = new FakeAca({ historyMinutes: 5, cpuCores: 0.5, unkind: { partialCurrentPeriod: true } });
     await fake.start();
     const settings = acaSettingsSchema.parse({
       subscription: fake.o.subscription,
@@ -57,6 +43,14 @@ describe('Azure Monitor revised and late points', () => {
     });
     provider = new AcaProvider(settings, { clock: systemClock, log: silentLogger, env: {} }, { credential: token, tlsCa: fake.cert.cert });
     await provider.describe(AbortSignal.timeout(10_000));
+    const t0 = Date.now();
+    const minute = Math.floor(t0 / 60_000) * 60_000;
+    const lastClosed = minute - 60_000;
+    const older = minute - 180_000;
+    // The last closed minute (it ended at `minute`) is corrected 2 s into the run; an older one is
+    // shown only 3 s into the run, after every newer minute.
+    fake.unkind.revisedPoints = { provisional: (v, metric) => (metric === 'UsageNanoCores' ? 0.97 * 0.5 * 1e9 : v), correctedAfterMs: t0 - minute + 2000, which: (start) => start === lastClosed };
+    fake.unkind.latePoints = { afterMs: t0 - (older + 60_000) + 3000, which: (start) => start === older };
     const run = await pollLikeARun(provider, 250, 5000);
 
     const reads = readsByPoint(run, SOURCE);

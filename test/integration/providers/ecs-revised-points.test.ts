@@ -15,18 +15,12 @@ const PROFILE = { name: 'cloudwatch-revised', provider: { name: 'aws-ecs', poll_
 
 describe('CloudWatch revised points', () => {
   it('a provisional 97 % CPU later corrected is one value per point: cpu.max judges the corrected value', async () => {
-    // Periods that start in the first 3 s are revised; the run reads until the last correction has been read.
-    const revisedUntil = Date.now() + 3000;
-    const fake = await startEcsFake({
-      autoscaling: false,
-      metricDelayMs: 300,
-      unkind: {
-        revisedPoints: { provisional: (v, metric) => (metric === 'CPUUtilization' ? 97 : v), correctedAfterMs: 2500, which: (start) => start < revisedUntil },
-        partialCurrentPeriod: true,
-      },
-    });
+    const fake = await startEcsFake({ autoscaling: false, metricDelayMs: 300, unkind: { partialCurrentPeriod: true } });
     const provider = ecsProvider(fake.url, { metric_interval: '1s', tasks: false });
     await provider.describe(AbortSignal.timeout(10_000));
+    // Periods that start before 3 s into the run are revised; the run reads until the last correction has been read.
+    const revisedUntil = Date.now() + 3000;
+    fake.unkind.revisedPoints = { provisional: (v, metric) => (metric === 'CPUUtilization' ? 97 : v), correctedAfterMs: 2500, which: (start) => start < revisedUntil };
     const run = await pollLikeARun(provider, 250, 8000);
 
     // The platform did revise: some CPU point was read as 97 % (after its partial read while the
