@@ -13,7 +13,7 @@ export function collectNotes(timeline: Timeline, load: LoadSlice | null): string
   if (!end) notes.push('the timeline has no end record: the run was killed, or is still going');
   else if (end.status !== 'completed') notes.push(`the run ended early (${end.status}${end.reason ? `: ${end.reason}` : ''}) at ${ms(end.t)}`);
   if (timeline.skippedLines > 0) notes.push(`${timeline.skippedLines} timeline line(s) could not be read and were skipped`);
-  notes.push(...gapNotes(timeline), ...dataNotes(timeline, load));
+  notes.push(...gapNotes(timeline), ...revisionNotes(timeline), ...dataNotes(timeline, load));
   for (const n of timeline.notes) if (n.level === 'warning') notes.push(`at ${ms(n.t)}: ${n.message}`);
   return notes;
 }
@@ -30,6 +30,15 @@ function gapNotes(timeline: Timeline): string[] {
     listed.push(`... and ${rest.length} more gaps in platform data (${ms(total)} in all, from ${ms(rest[0]!.t)} to ${ms(rest[rest.length - 1]!.untilT)}): ${reasons}`);
   }
   return listed;
+}
+
+/** A metric point the platform revised is analysed once, at its last read: say so, per source. */
+export function revisionNotes(timeline: Pick<Timeline, 'revisedPoints'>): string[] {
+  return timeline.revisedPoints.map((r) => {
+    const points = `${r.points} point${r.points === 1 ? '' : 's'}`;
+    const times = r.revisions > r.points ? ` (${r.revisions} revisions)` : '';
+    return `${r.source} revised ${points} after first read${times}: each counts once, at its last-read value (the timeline keeps every read)`;
+  });
 }
 
 interface GapSpan {

@@ -1,4 +1,5 @@
 /** Groups timeline records by kind (pure): what the analysis and reports consume. */
+import { lastReadPerPoint } from './revisions.js';
 import type { HeaderRecord, Timeline, TimelineRecord } from './types.js';
 
 export function buildTimeline(records: Iterable<TimelineRecord>, skippedLines = 0): Timeline {
@@ -16,6 +17,7 @@ export function buildTimeline(records: Iterable<TimelineRecord>, skippedLines = 
     notes: [],
     end: null,
     skippedLines,
+    revisedPoints: [],
   };
   for (const r of records) {
     switch (r.kind) {
@@ -42,6 +44,10 @@ export function buildTimeline(records: Iterable<TimelineRecord>, skippedLines = 
   }
   if (!header) throw new Error('timeline has no header record');
   const byT = (a: { t: number }, b: { t: number }) => a.t - b.t;
+  // A metric point read again with a revised value is analysed once: its last read (revisions.ts).
+  const last = lastReadPerPoint(tl.samples);
+  tl.samples = last.samples;
+  tl.revisedPoints = last.revised;
   // Platform samples and events arrive late and out of order (delayed metrics): sort them.
   tl.samples.sort(byT);
   tl.events.sort(byT);

@@ -7,6 +7,7 @@
  */
 import type { PlatformEventType, TargetDescription } from '../provider.js';
 import type { Profile } from '../profile/schema.js';
+import type { SourceRevisions } from './revisions.js';
 
 export const TIMELINE_VERSION = 1;
 
@@ -187,6 +188,7 @@ export interface Timeline {
   loadByRequest: Map<string, LoadRecord[]>;
   /** Per-tag windows keyed by `tag=value` (requests that carry that tag). */
   loadByTag: Map<string, LoadRecord[]>;
+  /** One record per (source, t): the LAST-fetched read of each metric point (revisions.ts). */
   samples: SampleRecord[];
   events: EventRecord[];
   gaps: GapRecord[];
@@ -194,4 +196,6 @@ export interface Timeline {
   end: EndRecord | null;
   /** Lines that could not be parsed (a torn last line after a crash). */
   skippedLines: number;
+  /** Per source, the points a later read revised (the timeline file keeps every read). */
+  revisedPoints: SourceRevisions[];
 }

@@ -13,6 +13,22 @@
  * 1-minute grains, so a seconds-long test sees the current minute revised as it fills, plus
  * seeded history.
  *
+ * Unkind Azure Monitor modes (`unkind`, see test/fakes/README.md, shared/unkind-points.ts):
+ *   partialCurrentPeriod  ON by default (what this fake always did): the minute still filling is
+ *                         served `metricDelayMs` after it began, its maximum and average so far;
+ *                         off, a minute is served only `metricDelayMs` after it ended.
+ *   latePoints            a minute's point appears only `afterMs` after the minute ended.
+ *   revisedPoints         a minute is first served with a provisional value, corrected later.
+ * What they follow: Microsoft's metric-chart troubleshooting guide says an unexpected drop in the
+ * last minutes is usually because "the last metric data points haven't been received or processed
+ * by Azure yet" (https://learn.microsoft.com/en-us/azure/azure-monitor/essentials/metrics-troubleshoot#chart-shows-unexpected-drop-in-values,
+ * as quoted in MicrosoftDocs/azure-docs#119644); a user querying PT1M points found the newest two
+ * minutes served as 0 and, "if I go 2 minutes into the future and query the same time interval
+ * again, then the time interval which originally had 0 in it now has a different value"
+ * (https://github.com/Azure/azure-libraries-for-net/issues/499); and "Azure Monitor is an
+ * eventually consistent metrics API, Azure Monitor takes few minutes (late aggregations) to make
+ * the latest data-points available" (https://docs.dynatrace.com/docs/ingest-from/microsoft-azure-services/ingest-telemetry/azure-monitor-metrics-pp).
+ *
  * Ground truth for tests: `decisions` and `readiness`.
  */
 import fs from 'node:fs';
@@ -21,6 +37,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { CapacityApp, readBody, type CapacityAppOptions } from '../shared/capacity-app.js';
 import { selfSignedCert } from '../shared/self-signed.js';
+import { servedValue, visibleAt, type UnkindPointModes } from '../shared/unkind-points.js';
 import { acaScaleSpec, acaScaleStep, initialAcaScaleState, type AcaRule, type AcaScaleState } from '../../../src/scaling-models/aca-scale-rules.js';
 
 export type FakeAzureFault = 'not-found' | 'access-denied' | 'throttled' | 'bad-credentials' | 'server-error';
@@ -45,6 +62,8 @@ export interface FakeAcaOptions {
   historyMinutes?: number;
   cpuCores?: number;
   appOptions?: CapacityAppOptions;
+  /** Unkind Azure Monitor modes (see the file comment); also settable mid-test on `fake.unkind`. */
+  unkind?: UnkindPointModes;
 }
 
 export interface FakeAcaDecision {
@@ -63,7 +82,9 @@ interface FakeReplica {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export class FakeAca {
-  readonly o: Required<FakeAcaOptions>;
+  readonly o: Required<Omit<FakeAcaOptions, 'unkind'>>;
+  /** Unkind Azure Monitor modes in force (see the file comment). */
+  unkind: UnkindPointModes;
   readonly app: CapacityApp;
   readonly decisions: FakeAcaDecision[] = [];
   readonly #readiness: { atWall: number; ready: number }[] = [];
@@ -100,6 +121,7 @@ export class FakeAca {
       appOptions: {},
       ...options,
     };
+    this.unkind = { partialCurrentPeriod: true, ...options.unkind };
     this.app = new CapacityApp(this.o.appOptions);
     this.#desired = this.o.initialReplicas;
     this.#server = https.createServer({ cert: this.cert.cert, key: this.cert.key }, (req, res) => void this.#handle(req, res));
@@ -253,14 +275,18 @@ export class FakeAca {
     const start = Date.parse(q.get('starttime') ?? '') || 0;
     const end = Date.parse(q.get('endtime') ?? '') || Date.now();
     const names = (q.get('metricnames') ?? '').split(',');
-    const minutes = [...this.#minutes.entries()].filter(([t]) => t >= start && t < end && t + this.o.metricDelayMs <= Date.now()).sort(([a], [b]) => a - b);
+    const now = Date.now();
+    // A minute still filling shows `metricDelayMs` after it began (partial current period), else after it ended.
+    const usualDelay = this.unkind.partialCurrentPeriod ? this.o.metricDelayMs - 60_000 : this.o.metricDelayMs;
+    const minutes = [...this.#minutes.entries()].filter(([t]) => t >= start && t < end && visibleAt(this.unkind, t, t + 60_000, usualDelay) <= now).sort(([a], [b]) => a - b);
+    const served = (name: string, t: number, v: number) => servedValue(this.unkind, name, t, t + 60_000, v, now);
     const metric = (name: string, localized: string, unit: string, point: (m: { maxReplicas: number; nanoCores: number[] }) => Record<string, number>) => ({
       id: `${this.appId}/providers/Microsoft.Insights/metrics/${name}`,
       type: 'Microsoft.Insights/metrics',
       name: { value: name, localizedValue: localized },
       unit,
       errorCode: 'Success',
-      timeseries: [{ metadatavalues: [], data: minutes.map(([t, m]) => ({ timeStamp: iso(t), ...point(m) })) }],
+      timeseries: [{ metadatavalues: [], data: minutes.map(([t, m]) => ({ timeStamp: iso(t), ...Object.fromEntries(Object.entries(point(m)).map(([k, v]) => [k, served(name, t, v)])) })) }],
     });
     const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
     const value = [

@@ -7,7 +7,7 @@
  * service and `timestamp>=`, oldest first, `pageSize` per page.
  * ListTimeSeries honours the filter's metric type and service, the interval, the aligner
  * (ALIGN_MEAN / ALIGN_RATE / ALIGN_PERCENTILE_* give doubles, else raw kinds), groupBy state,
- * only shows buckets whose visibility delay has passed, newest point first, one series per
+ * only shows buckets whose visibility delay has passed (and the platform's unkind modes), newest point first, one series per
  * page (so the client's auto-pagination is exercised).
  * Faults: UNAUTHENTICATED (expired credentials), PERMISSION_DENIED per method, UNAVAILABLE.
  */
@@ -132,7 +132,7 @@ export class FakeGoogleApis {
     const from = Number(r.interval?.startTime?.seconds ?? 0) * 1000;
     const to = Number(r.interval?.endTime?.seconds ?? 0) * 1000 + 999;
     const now = Date.now();
-    const buckets = svc === p.o.service ? p.buckets.filter((b) => b.endWall > from && b.endWall <= to && b.visibleAt <= now) : [];
+    const buckets = svc === p.o.service ? p.servedBuckets(now).filter((b) => b.endWall > from && b.startWall < to && b.visibleAt <= now) : [];
     const ts = (ms: number) => ({ seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1e6 });
     const interval = (b: { startWall: number; endWall: number }) => ({ startTime: ts(b.startWall), endTime: ts(b.endWall) });
     const resource = { type: 'cloud_run_revision', labels: { project_id: p.o.project, service_name: p.o.service, location: p.o.region, configuration_name: p.o.service, revision_name: `${p.o.service}-00003-kex` } };

@@ -7,7 +7,23 @@
  * times faster than real time; every timestamp it serves is real wall time.
  *
  * Ground truth (`truth`): every decision and every change of the instance counts, real wall ms.
+ *
+ * Unkind Cloud Monitoring modes (`unkind`, see test/fakes/README.md, shared/unkind-points.ts), on
+ * top of `idleExtraDelayMs` (a late series: the idle count of a minute shows after its active count):
+ *   latePoints            a bucket's points appear only `afterMs` (real ms) after the bucket ended;
+ *   revisedPoints         a bucket is first served with provisional values, corrected later;
+ *   partialCurrentPeriod  the bucket still filling is served, at its own end time, with its data so far.
+ * What they follow: "Sampled every 60 seconds. After sampling, data is not visible for up to 240
+ * seconds." and "The values in the statement vary for specific metrics"
+ * (https://cloud.google.com/monitoring/api/v3/latency-n-retention): points sampled in one minute
+ * become visible at different times, so a minute read early is short of the points still to come
+ * and changes when they arrive; and an aligner groups "all the data points in an alignment_period
+ * ... resulting in a single data point for each alignment_period with end timestamp at the end of
+ * the period" (https://cloud.google.com/dotnet/docs/reference/Google.Cloud.Monitoring.V3/latest/Google.Cloud.Monitoring.V3.Aggregation.Types.Aligner,
+ * googleapis.dev Aligner enum), so a query whose interval ends now aligns the current period from
+ * the points it has so far, stamped at that period's end.
  */
+import { servedValue, visibleAt, type UnkindPointModes } from '../shared/unkind-points.js';
 import { activeInstances, cloudRunSpec, cloudRunStep, initialCloudRunState, type CloudRunScalingSpec, type CloudRunState } from '../../../src/scaling-models/cloud-run.js';
 
 export interface FakeCloudRunOptions {
@@ -41,6 +57,8 @@ export interface FakeCloudRunOptions {
   served?: () => number;
   /** URL of the service (the APP endpoint). */
   uri?: string;
+  /** Unkind Cloud Monitoring modes (see the file comment); also settable mid-test on `platform.unkind`. */
+  unkind?: UnkindPointModes;
 }
 
 export interface Bucket {
@@ -72,7 +90,9 @@ interface Instance {
 }
 
 export class FakeCloudRun {
-  readonly o: Required<Omit<FakeCloudRunOptions, 'scaling' | 'uri'>> & { uri: string };
+  readonly o: Required<Omit<FakeCloudRunOptions, 'scaling' | 'uri' | 'unkind'>> & { uri: string };
+  /** Unkind Cloud Monitoring modes in force (see the file comment). */
+  unkind: UnkindPointModes;
   readonly spec: CloudRunScalingSpec;
   readonly truth = {
     decisions: [] as Array<{ atWall: number; from: number; to: number; reason: string }>,
@@ -110,6 +130,7 @@ export class FakeCloudRun {
       ...options,
       uri: options.uri ?? 'http://127.0.0.1:9',
     };
+    this.unkind = options.unkind ?? {};
     this.spec = cloudRunSpec({ minInstances: 1, maxInstances: 10, idleRetentionMs: 60_000, ...options.scaling });
     for (let i = 0; i < this.o.initialInstances; i++) this.instances.push({ id: this.#id(), startedModel: -1e9, ready: true });
     this.#state = initialCloudRunState(this.o.initialInstances);
@@ -201,6 +222,42 @@ export class FakeCloudRun {
       this.#last = key;
       this.truth.instances.push({ atWall: Date.now(), total: this.instances.length, ready: this.readyCount(), active: s.active });
     }
+  }
+
+  /**
+   * The buckets as Monitoring serves them at `now`, with the unkind modes applied: late buckets
+   * visible later, provisional values until corrected, and the bucket still filling (if served).
+   */
+  servedBuckets(now: number): Bucket[] {
+    const out = this.buckets.map((b) => {
+      const shown = visibleAt(this.unkind, b.startWall, b.endWall, b.visibleAt - b.endWall);
+      const v = (metric: string, value: number) => servedValue(this.unkind, metric, b.startWall, b.endWall, value, now);
+      return {
+        ...b,
+        active: v('instance_count:active', b.active),
+        idle: v('instance_count:idle', b.idle),
+        ...(b.cpu !== undefined ? { cpu: v('cpu', b.cpu) } : {}),
+        requestRate: v('request_count', b.requestRate),
+        visibleAt: shown,
+        idleVisibleAt: Math.max(b.idleVisibleAt, shown),
+      };
+    });
+    const a = this.#acc;
+    if (this.unkind.partialCurrentPeriod && a) {
+      const served = this.o.served() - a.servedAtStart;
+      out.push({
+        startWall: a.startWall,
+        endWall: a.startWall + this.bucketRealMs,
+        active: a.active,
+        idle: a.idle,
+        ...(a.cpuN > 0 ? { cpu: a.cpuSum / a.cpuN } : {}),
+        requestRate: served / (this.o.bucketMs / 1000),
+        p95LatencyMs: 12,
+        visibleAt: now,
+        idleVisibleAt: now,
+      });
+    }
+    return out;
   }
 
   /** Cloud Monitoring: sample the gauges into the current bucket; close buckets on their boundary. */

@@ -17,6 +17,24 @@
  * `periodMs` of real time (1 s by default, which CloudWatch also accepts as a high-resolution
  * period), so every timestamp it reports is real epoch time the provider can align.
  *
+ * Unkind CloudWatch modes (`unkind`, see test/fakes/README.md, shared/unkind-points.ts), each as
+ * the CloudWatch documentation allows:
+ *   latePoints            a period's point appears only `afterMs` after the period ended. "CloudWatch
+ *                         data is generally available from the service within one minute from the end
+ *                         of the time period requested in the query (the aggregation period). In some
+ *                         cases, delays in data propagation might cause a delay in data becoming
+ *                         available to CloudWatch." (http://docs.amazonwebservices.com/AmazonCloudWatch/latest/DeveloperGuide/arch-Amazon-CloudWatch-statistics.html)
+ *   revisedPoints         a period is first served with a provisional value, corrected later;
+ *   partialCurrentPeriod  the still-filling period is served with its data so far (CPU since the
+ *                         period began, task counts now), under the timestamp its full value
+ *                         will have. Both follow the CloudWatch guide on live data: live data is
+ *                         data published within the last minute that has not been fully
+ *                         aggregated; the most recent data point is shown as soon as any data is
+ *                         published for its aggregation period, and may change on each refresh as
+ *                         more data for that period is published
+ *                         (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-live-data.html;
+ *                         the stored copy read was the Japanese page, rendered here in English).
+ *
  * Ground truth for tests: `decisions` (every desired-count change the model made) and
  * `readiness` (every change of the count of tasks that serve: RUNNING, and HEALTHY when the
  * task definition has a container health check, `healthCheckMs` after the task started; with
@@ -26,6 +44,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CapacityApp, readBody, type CapacityAppOptions } from '../shared/capacity-app.js';
+import { servedValue, visibleAt, type UnkindPointModes } from '../shared/unkind-points.js';
 import { ecsTargetTrackingSpec, ecsTargetTrackingStep, initialEcsTargetTrackingState, type EcsTargetTrackingDecision, type EcsTargetTrackingState } from '../../../src/scaling-models/ecs-target-tracking.js';
 
 export type FakeAwsFault = 'not-found' | 'access-denied' | 'throttled' | 'bad-credentials' | 'server-error';
@@ -69,6 +88,8 @@ export interface FakeEcsOptions {
   /** Bridge: how many EC2 container instances the tasks are placed on, round-robin. */
   instances?: number;
   app?: CapacityAppOptions;
+  /** Unkind CloudWatch modes (see the file comment); also settable mid-test on `fake.unkind`. */
+  unkind?: UnkindPointModes;
 }
 
 export interface FakeDecision {
@@ -129,7 +150,9 @@ const xmlEscape = (v: unknown) => String(v).replace(/&/g, '&amp;').replace(/</g,
 const sec = (ms: number) => ms / 1000;
 
 export class FakeEcs {
-  readonly o: Required<Omit<FakeEcsOptions, 'app' | 'loadBalancer'>> & { app: CapacityAppOptions; loadBalancer?: Required<NonNullable<FakeEcsOptions['loadBalancer']>> };
+  readonly o: Required<Omit<FakeEcsOptions, 'app' | 'loadBalancer' | 'unkind'>> & { app: CapacityAppOptions; loadBalancer?: Required<NonNullable<FakeEcsOptions['loadBalancer']>> };
+  /** Unkind CloudWatch modes in force (see the file comment). */
+  unkind: UnkindPointModes;
   readonly app: CapacityApp;
   readonly decisions: FakeDecision[] = [];
   readonly #readiness: { atWall: number; running: number }[] = [];
@@ -157,7 +180,8 @@ export class FakeEcs {
   url = '';
 
   constructor(options: FakeEcsOptions = {}) {
-    const { loadBalancer, ...rest } = options;
+    const { loadBalancer, unkind, ...rest } = options;
+    this.unkind = unkind ?? {};
     this.o = {
       cluster: 'demo',
       service: 'web',
@@ -635,16 +659,22 @@ export class FakeEcs {
   #metricData(b: Record<string, unknown>): unknown {
     const start = Number(b.StartTime) * 1000;
     const end = Number(b.EndTime) * 1000;
-    const visible = this.#points.filter((p) => p.ts >= start && p.ts < end && p.ts + this.o.periodMs + this.o.metricDelayMs <= Date.now());
+    const now = Date.now();
+    const period = this.o.periodMs;
+    const visible = this.#points.filter((p) => p.ts >= start && p.ts < end && visibleAt(this.unkind, p.ts, p.ts + period, this.o.metricDelayMs) <= now);
+    // The still-filling period, stamped (like CloudWatch) at its start, as its full point will be.
+    const current = this.#currentPoint(now);
+    const partial = this.unkind.partialCurrentPeriod && current.ts >= start && current.ts < end ? [current] : [];
     const pick: Record<string, (p: Point) => number | undefined> = { CPUUtilization: (p) => p.cpu, MemoryUtilization: (p) => p.mem, RunningTaskCount: (p) => p.running, PendingTaskCount: (p) => p.pending, DesiredTaskCount: (p) => p.desired };
     const results = ((b.MetricDataQueries as { Id: string; MetricStat: { Metric: { Namespace: string; MetricName: string }; Period: number } }[]) ?? []).map((q) => {
       const name = q.MetricStat.Metric.MetricName;
       const insights = q.MetricStat.Metric.Namespace === 'ECS/ContainerInsights';
       const periodMs = q.MetricStat.Period * 1000;
       const buckets = new Map<number, number[]>();
-      for (const p of insights && !this.o.containerInsights ? [] : visible) {
-        const v = pick[name]?.(p);
-        if (v === undefined) continue;
+      for (const p of insights && !this.o.containerInsights ? [] : [...visible, ...partial]) {
+        const raw = pick[name]?.(p);
+        if (raw === undefined) continue;
+        const v = p === current ? raw : servedValue(this.unkind, name, p.ts, p.ts + period, raw, now);
         const k = Math.floor(p.ts / periodMs) * periodMs;
         buckets.set(k, [...(buckets.get(k) ?? []), v]);
       }
@@ -652,5 +682,14 @@ export class FakeEcs {
       return { Id: q.Id, Label: name, Timestamps: keys.map(sec), Values: keys.map((k) => buckets.get(k)!.reduce((s, v) => s + v, 0) / buckets.get(k)!.length), StatusCode: 'Complete' };
     });
     return { MetricDataResults: results, Messages: [] };
+  }
+
+  /** The current period's data so far: CPU since it began (the app's usage not yet taken), counts now. */
+  #currentPoint(now: number): Point {
+    const ts = Math.floor(now / this.o.periodMs) * this.o.periodMs;
+    const running = this.running;
+    const utilization = this.app.peekUsage().utilization;
+    const cpu = utilization === undefined || running === 0 ? undefined : utilization * 100;
+    return { ts, ...(cpu === undefined ? {} : { cpu, mem: 20 + cpu / 10 }), running, pending: this.#tasks.length - running, desired: this.#desired };
   }
 }

@@ -67,10 +67,15 @@ export class CapacityApp {
 
   /** Usage since the previous call (or start). */
   takeUsage(): Usage {
-    this.#integrate();
-    const usage: Usage = { utilization: this.#cap > 0 ? Math.min(1, this.#busy / this.#cap) : undefined, concurrency: this.#span > 0 ? this.#conc / this.#span : 0, requests: this.#arrivals };
+    const usage = this.peekUsage();
     this.#busy = this.#cap = this.#conc = this.#span = this.#arrivals = 0;
     return usage;
+  }
+
+  /** Usage since the previous takeUsage(), without starting a new interval (a period still filling). */
+  peekUsage(): Usage {
+    this.#integrate();
+    return { utilization: this.#cap > 0 ? Math.min(1, this.#busy / this.#cap) : undefined, concurrency: this.#span > 0 ? this.#conc / this.#span : 0, requests: this.#arrivals };
   }
 
   #slots(): number {
