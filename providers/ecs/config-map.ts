@@ -6,7 +6,9 @@
  * Timings, per target tracking policy (AWS defaults when the alarms cannot be read):
  *   period            AlarmHigh Period, else 20 s for a *HighResolution metric, else 60 s
  *   earliestScaleUp   AlarmHigh DatapointsToAlarm (3) × period
- *   earliestScaleDown AlarmLow DatapointsToAlarm (15) × period + ScaleInCooldown (300 s)
+ *   earliestScaleDown AlarmLow DatapointsToAlarm (15) × period. The ScaleInCooldown (300 s) is not
+ *                     added: AWS applies it "after a scale-in activity completes before another
+ *                     scale-in activity can start", so it spaces later steps, not the first one.
  * Several policies: any may scale out (the soonest wins), scale-in needs all (the latest wins).
  */
 import type { ScalableTarget, ScalingPolicy } from '@aws-sdk/client-application-auto-scaling';
@@ -120,7 +122,7 @@ export function ecsScalingConfig(input: EcsConfigInput): { scaling: ScalingConfi
 
   const ups = [...ttTimings.map((t) => t.scaleOutDatapoints * t.periodMs), ...steps.filter((s) => s.direction === 'up' && s.decideMs !== undefined).map((s) => s.decideMs!)];
   if (ups.length) timings.earliestScaleUpMs = Math.min(...ups);
-  const downs = ttTimings.filter((t) => !t.disableScaleIn).map((t) => t.scaleInDatapoints * t.periodMs + t.scaleInCooldownMs);
+  const downs = ttTimings.filter((t) => !t.disableScaleIn).map((t) => t.scaleInDatapoints * t.periodMs);
   if (downs.length) timings.earliestScaleDownMs = Math.max(...downs);
   else {
     const stepDowns = steps.filter((s) => s.direction === 'down' && s.decideMs !== undefined).map((s) => s.decideMs!);

@@ -66,14 +66,15 @@ export function ecsTargetTrackingSpec(input: EcsTargetTrackingSpecInput): EcsTar
 
 /**
  * The soonest a scale-out / scale-in can follow a load change, by design: the breaching
- * datapoints of AlarmHigh; the low datapoints of AlarmLow plus one scale-in cooldown, since
- * target tracking scales in step by step and a second step waits for the cooldown.
+ * datapoints of AlarmHigh; the low datapoints of AlarmLow. The scale-in cooldown does not delay
+ * the FIRST scale-in: it runs "after a scale-in activity completes before another scale-in
+ * activity can start" (Application Auto Scaling, TargetTrackingScalingPolicyConfiguration).
  */
-export function ecsEarliestDecisionMs(spec: Pick<EcsTargetTrackingSpec, 'periodMs' | 'scaleOutDatapoints' | 'scaleInDatapoints' | 'scaleInCooldownMs'>): {
+export function ecsEarliestDecisionMs(spec: Pick<EcsTargetTrackingSpec, 'periodMs' | 'scaleOutDatapoints' | 'scaleInDatapoints'>): {
   scaleUpMs: number;
   scaleDownMs: number;
 } {
-  return { scaleUpMs: spec.scaleOutDatapoints * spec.periodMs, scaleDownMs: spec.scaleInDatapoints * spec.periodMs + spec.scaleInCooldownMs };
+  return { scaleUpMs: spec.scaleOutDatapoints * spec.periodMs, scaleDownMs: spec.scaleInDatapoints * spec.periodMs };
 }
 
 export type EcsAlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';

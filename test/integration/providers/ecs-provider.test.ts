@@ -48,7 +48,7 @@ describe('aws-ecs provider against the fake control plane', () => {
     expect(d.scaling.minReplicas).toBe(1);
     expect(d.scaling.maxReplicas).toBe(6);
     expect(d.scaling.rules).toEqual([expect.objectContaining({ metric: 'cpu', target: 50, unit: '%' })]);
-    expect(d.scaling.timings).toMatchObject({ earliestScaleUpMs: 3000, earliestScaleDownMs: 15 * 1000 + 3000, metricResolutionMs: 1000, scaleInCooldownMs: 3000 });
+    expect(d.scaling.timings).toMatchObject({ earliestScaleUpMs: 3000, earliestScaleDownMs: 15 * 1000, metricResolutionMs: 1000, scaleInCooldownMs: 3000 });
     expect(d.warnings.join('\n')).toMatch(/needs 3 breaching 1s datapoints to scale out.*15 low datapoints to scale in/);
     const targets = fake.requests.map((r) => r.target.split('.')[1]);
     expect(targets).toEqual(expect.arrayContaining(['DescribeServices', 'DescribeScalableTargets', 'DescribeScalingPolicies', 'DescribeAlarms', 'DescribeClusters', 'GetMetricData', 'DescribeScalingActivities']));

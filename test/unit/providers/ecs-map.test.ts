@@ -4,6 +4,7 @@ import type { ScalingActivity, ScalingPolicy } from '@aws-sdk/client-application
 import type { MetricDataResult } from '@aws-sdk/client-cloudwatch';
 import { activityEvents, deploymentEvents, mergeMetricPages, metricSamples, readyEvents, readySamples, serviceEvents, serviceSample, taskReadiness } from '../../../providers/ecs/map.js';
 import { ecsScalingConfig } from '../../../providers/ecs/config-map.js';
+import { designWarnings } from '../../../src/run/design-warnings.js';
 import { PointDedupe } from '../../../providers/ecs/point-dedupe.js';
 import { toProviderError } from '../../../providers/ecs/errors.js';
 
@@ -122,12 +123,19 @@ describe('ECS scaling configuration', () => {
     CreationTime: d(T0),
   });
 
-  it('uses AWS defaults when the alarms cannot be read: 3 × 60 s up, 15 × 60 s + 300 s down', () => {
+  it('uses AWS defaults when the alarms cannot be read: 3 × 60 s up, 15 × 60 s down (the scale-in cooldown spaces later steps, not the first)', () => {
     const { scaling, warnings } = ecsScalingConfig({ target, policies: [tt('cpu', 'ECSServiceAverageCPUUtilization')], alarms: undefined });
-    expect(scaling).toMatchObject({ minReplicas: 2, maxReplicas: 20, timings: { earliestScaleUpMs: 180_000, earliestScaleDownMs: 1_200_000, metricResolutionMs: 60_000, scaleInCooldownMs: 300_000 } });
+    expect(scaling).toMatchObject({ minReplicas: 2, maxReplicas: 20, timings: { earliestScaleUpMs: 180_000, earliestScaleDownMs: 900_000, metricResolutionMs: 60_000, scaleInCooldownMs: 300_000 } });
     expect(scaling.rules[0]).toMatchObject({ metric: 'cpu', target: 70, unit: '%' });
     expect(warnings.join('\n')).toMatch(/needs 3 breaching 1m datapoints to scale out .* 15 low datapoints to scale in \(15m\), then 5m scale-in cooldown/);
     expect(warnings.join('\n')).toMatch(/assume the AWS defaults/);
+  });
+  it('check accepts a 16-minute scale-down target with default target tracking (the first scale-in waits for 15 low minutes, no cooldown)', () => {
+    const { scaling } = ecsScalingConfig({ target, policies: [tt('cpu', 'ECSServiceAverageCPUUtilization')], alarms: undefined });
+    const scaleDownWarnings = (minutes: number) => designWarnings({ autoscaling: { scale_down_time: minutes * 60_000 } } as never, scaling).filter((w) => w.includes('scale_down_time'));
+    expect(scaleDownWarnings(16)).toEqual([]);
+    expect(scaleDownWarnings(15)).toEqual([]);
+    expect(scaleDownWarnings(14)).toEqual([expect.stringMatching(/cannot scale down sooner than 15m/)]);
   });
   it('uses 20 s for high-resolution metrics and the real alarm datapoints when readable', () => {
     const alarms = [
@@ -135,14 +143,14 @@ describe('ECS scaling configuration', () => {
       { AlarmName: 'TargetTracking-hr-AlarmLow-1', Period: 20, EvaluationPeriods: 45, DatapointsToAlarm: 45 },
     ];
     const { scaling } = ecsScalingConfig({ target, policies: [tt('hr', 'ECSServiceAverageCPUUtilizationHighResolution', { ScaleInCooldown: 60 })], alarms });
-    expect(scaling.timings).toMatchObject({ earliestScaleUpMs: 60_000, earliestScaleDownMs: 45 * 20_000 + 60_000, metricResolutionMs: 20_000 });
+    expect(scaling.timings).toMatchObject({ earliestScaleUpMs: 60_000, earliestScaleDownMs: 45 * 20_000, metricResolutionMs: 20_000 });
     const { scaling: noAlarms } = ecsScalingConfig({ target, policies: [tt('hr', 'ECSServiceAverageCPUUtilizationHighResolution')], alarms: undefined });
     expect(noAlarms.timings.earliestScaleUpMs).toBe(60_000);
   });
   it('combines policies: the soonest scale-out, the latest scale-in; DisableScaleIn never scales in', () => {
     const { scaling, warnings } = ecsScalingConfig({ target, policies: [tt('a', 'ECSServiceAverageCPUUtilizationHighResolution'), tt('b', 'ECSServiceAverageMemoryUtilization', { DisableScaleIn: true })], alarms: undefined });
     expect(scaling.timings.earliestScaleUpMs).toBe(60_000);
-    expect(scaling.timings.earliestScaleDownMs).toBe(15 * 20_000 + 300_000);
+    expect(scaling.timings.earliestScaleDownMs).toBe(15 * 20_000);
     expect(warnings.join('\n')).toContain('never scales in');
   });
   it('describes step scaling from its alarm', () => {

@@ -22,7 +22,7 @@ describe('ECS target tracking model', () => {
 
   it('has the AWS defaults and their earliest decisions', () => {
     expect(spec).toMatchObject({ periodMs: 60_000, scaleOutDatapoints: 3, scaleInDatapoints: 15, scaleOutCooldownMs: 300_000, scaleInCooldownMs: 300_000 });
-    expect(ecsEarliestDecisionMs(spec)).toEqual({ scaleUpMs: 180_000, scaleDownMs: 15 * MIN + 300_000 });
+    expect(ecsEarliestDecisionMs(spec)).toEqual({ scaleUpMs: 180_000, scaleDownMs: 15 * MIN });
     expect(() => ecsTargetTrackingSpec({ minCapacity: 5, maxCapacity: 2, targetValue: 50 })).toThrow(RangeError);
   });
 
