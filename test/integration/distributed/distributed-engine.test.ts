@@ -35,7 +35,8 @@ describe('distributed load over a fake Kubernetes Job', () => {
       const from = w.t - origin;
       expect(w.planned).toBe(arrivalsBefore(r.plan, from + 1000) - arrivalsBefore(r.plan, from));
     }
-    // Latency: half the requests take ~5 ms, half ~60 ms, and the merged histograms say so.
+    // Latency: half the requests take >= 5 ms, half >= 60 ms (the target's own delays: lower bounds a
+    // busy machine cannot break), and the merged histograms say so.
     const fast = r.windows.filter((w) => w.request === 'fast').reduce((n, w) => n + w.completed, 0);
     const slow = r.windows.filter((w) => w.request === 'slow').reduce((n, w) => n + w.completed, 0);
     expect(fast + slow).toBe(completed);
@@ -44,9 +45,15 @@ describe('distributed load over a fake Kubernetes Job', () => {
     for (const w of all.filter((x) => x.hdr).slice(1)) merged.add(decodeFromCompressedBase64(w.hdr!));
     expect(merged.totalCount).toBe(completed);
     expect(merged.getValueAtPercentile(25) / 1000).toBeGreaterThanOrEqual(5);
-    expect(merged.getValueAtPercentile(25) / 1000).toBeLessThan(40);
     expect(merged.getValueAtPercentile(75) / 1000).toBeGreaterThanOrEqual(60);
-    expect(merged.getValueAtPercentile(99) / 1000).toBeLessThan(400);
+    // Units and merging, checked without a speed bound: each window's histogram agrees with the
+    // summary written beside it, and the merged maximum is the largest window maximum.
+    for (const w of all.filter((x) => x.hdr)) {
+      const h = decodeFromCompressedBase64(w.hdr!);
+      expect(h.totalCount).toBe(w.latency.count);
+      expectSameLatency(h.maxValue / 1000, w.latency.max);
+    }
+    expectSameLatency(merged.maxValue / 1000, Math.max(...all.map((w) => w.latency.max)));
     // Stage records as a local run writes them, then the load-end marker.
     expect(r.stages.map((s) => s.name ?? s.index)).toEqual([0, 1, 2, 'load-end']);
     expect(r.stages[1].t - r.stages[0].t).toBeCloseTo(2000, 6);
@@ -54,5 +61,10 @@ describe('distributed load over a fake Kubernetes Job', () => {
     expect(r.deleted.jobs).toHaveLength(1);
     expect(r.deleted.configMaps).toHaveLength(1);
     expect(r.deleted.left).toBe(0);
-  }, 75_000); // ~15 s on an idle 2-core box; the margin is for a loaded CI runner
+  }, 120_000); // a hang guard, not a speed bound: ~15 s on an idle 2-core box
 });
+
+/** Equal within the histogram's precision (3 significant digits: 0.1 %, at least 1 ms). */
+function expectSameLatency(actualMs: number, expectedMs: number): void {
+  expect(Math.abs(actualMs - expectedMs)).toBeLessThanOrEqual(Math.max(1, expectedMs * 0.002));
+}
