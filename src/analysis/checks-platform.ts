@@ -11,10 +11,15 @@
  *   unknown     unknown (a gap or missing samples hide the milestone)
  * scale_down_time is the mirror, except that a decrease while desired was already at or below
  * min_instances (or the platform's configured minimum) passes: there was nothing to scale down.
+ * It checks one of the two scale-down moments (scale_down_until): traffic-stopped (default,
+ * ready reaches the settled count) or gone (running reaches it). "Gone" on a provider with no
+ * running series is unknown, never read from ready.
  */
 import type { Targets } from '../profile/schema.js';
 import { combine, ms, pct, unknownCheck, type Verdict } from './check-util.js';
-import type { AnalysisResult, CheckResult, MeasuredLatency, ScaleDownTransition, ScaleUpTransition } from './types.js';
+import { checkedMoment } from './scale-down.js';
+import { NOT_SEEN } from './series.js';
+import type { AnalysisResult, CheckResult, MeasuredLatency, ScaleDownMoment, ScaleDownTransition, ScaleUpTransition } from './types.js';
 
 type Autoscaling = NonNullable<Targets['autoscaling']>;
 
@@ -60,7 +65,8 @@ function timeCheck(id: string, target: string, limit: number, items: Array<{ t: 
   return check;
 }
 
-function timeVerdict(t: Timed, latency: MeasuredLatency, limit: number, what: string, noScale: Verdict): Verdict {
+/** `series`: the replica count the milestone follows, named in details (`ready`, `running`). */
+function timeVerdict(t: Timed, latency: MeasuredLatency, limit: number, what: string, noScale: Verdict, series = 'ready'): Verdict {
   const at = `after the load change at ${ms(t.loadChangeT)}`;
   switch (t.outcome) {
     case 'scaled':
@@ -74,12 +80,12 @@ function timeVerdict(t: Timed, latency: MeasuredLatency, limit: number, what: st
       return noScale;
     case 'incomplete':
       return t.windowEndT - t.loadChangeT > limit
-        ? { status: 'fail', detail: `ready replicas never got there within ${ms(t.windowEndT - t.loadChangeT)} ${at}` }
-        : { status: 'unknown', detail: `ready replicas had not got there when the window closed, ${ms(t.windowEndT - t.loadChangeT)} ${at} (shorter than the target)` };
+        ? { status: 'fail', detail: `${series} replicas never got there within ${ms(t.windowEndT - t.loadChangeT)} ${at}` }
+        : { status: 'unknown', detail: `${series} replicas had not got there when the window closed, ${ms(t.windowEndT - t.loadChangeT)} ${at} (shorter than the target)` };
     case 'unknown':
       return {
         status: 'unknown',
-        detail: t.baselineReplicas === null ? `no desired-replica sample at or before the load change at ${ms(t.loadChangeT)}` : `missing platform data (a gap, or no ready samples) hides the ${what} ${at}`,
+        detail: t.baselineReplicas === null ? `no desired-replica sample at or before the load change at ${ms(t.loadChangeT)}` : `missing platform data (a gap, or no ${series} samples) hides the ${what} ${at}`,
       };
   }
 }
@@ -99,20 +105,33 @@ function scaleUpCheck(limit: number | undefined, ups: readonly ScaleUpTransition
   return [timeCheck(id, target, limit, items)];
 }
 
+/** How each moment is named in the target and in details. */
+const MOMENT_WORDS: Record<ScaleDownMoment, { label: string; moment: string; series: string }> = {
+  'traffic-stopped': { label: 'scale-down', moment: 'stopped receiving traffic', series: 'ready' },
+  gone: { label: 'scale-down (gone)', moment: 'gone', series: 'running' },
+};
+
 function scaleDownCheck(a: Autoscaling, downs: readonly ScaleDownTransition[], platformMin: number | undefined): CheckResult[] {
   const limit = a.scale_down_time;
   if (limit === undefined) return [];
+  const moment = a.scale_down_until ?? 'traffic-stopped';
+  const { label, moment: momentText, series } = MOMENT_WORDS[moment];
   const id = 'autoscaling.scale_down_time';
-  const target = `scale-down <= ${ms(limit)}`;
+  const target = `scale-down <= ${ms(limit)} (${momentText})`;
   if (downs.length === 0) return [unknownCheck(id, target, 'the load never decreased, so there was no scale-down to time')];
   const items = downs.map((t) => {
+    const { latency, outcome } = checkedMoment(t, moment);
+    if (latency === null || outcome === null) {
+      const verdict: Verdict = { status: 'unknown', detail: `the provider gives no running-replica count, so when replicas were gone after the load change at ${ms(t.loadChangeT)} is unknown` };
+      return { t, latency: NOT_SEEN, verdict };
+    }
     // Already at the floor (the target's or the platform's own minimum): nothing to scale down.
     const floor = Math.max(a.min_instances ?? -Infinity, platformMin ?? -Infinity);
     const atFloor = t.baselineReplicas !== null && t.baselineReplicas <= floor;
     const noScale: Verdict = atFloor
       ? { status: 'pass' }
       : { status: 'fail', detail: `replicas never fell after the load change at ${ms(t.loadChangeT)} (desired stayed at ${t.baselineReplicas})` };
-    return { t, latency: t.readyAtSettled, verdict: timeVerdict(t, t.readyAtSettled, limit, 'scale-down', noScale) };
+    return { t, latency, verdict: timeVerdict({ ...t, outcome }, latency, limit, label, noScale, series) };
   });
   return [timeCheck(id, target, limit, items)];
 }

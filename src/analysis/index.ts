@@ -14,10 +14,10 @@ import { mergeUnfinishedChanges } from './merge-changes.js';
 import { sustainedThroughput, wholeRunSlice } from './load-slices.js';
 import { collectNotes } from './notes.js';
 import { replicaStats, utilization } from './replicas.js';
-import { analyzeScaleDown } from './scale-down.js';
+import { analyzeScaleDown, checkedMoment } from './scale-down.js';
 import { analyzeScaleUp, type ReplicaSeries } from './scale-up.js';
 import { maxOf, series } from './series.js';
-import type { AnalysisResult, LoadSlice, UnservedRate } from './types.js';
+import type { AnalysisResult, LoadSlice, ScaleDownMoment, ScaleDownTransition, UnservedRate } from './types.js';
 import { unservedRate } from './unserved.js';
 
 export type * from './types.js';
@@ -34,6 +34,7 @@ export function analyze(timeline: Timeline): AnalysisResult {
   const data: ReplicaSeries = {
     desired: series(samples, 'desired'),
     ready: series(samples, 'ready'),
+    running: series(samples, 'running'),
     cpuPct: series(samples, 'cpuPct'),
     gaps: timeline.gaps,
     load,
@@ -41,9 +42,11 @@ export function analyze(timeline: Timeline): AnalysisResult {
   };
   const cpuTarget = profile.targets.cpu?.target ?? platformCpuTarget(timeline);
   const timings = timeline.target?.description.scaling.timings ?? {};
+  const downMoment = profile.targets.autoscaling?.scale_down_until ?? 'traffic-stopped';
   const changes = mergeUnfinishedChanges(
     findLoadChanges(timeline, durationMs),
-    (c) => (c.direction === 'increase' ? analyzeScaleUp(c, data, cpuTarget) : analyzeScaleDown(c, data)).outcome === 'scaled',
+    // Finished means the moment the target checks was reached (with "gone" and no running series: the ready one).
+    (c) => (c.direction === 'increase' ? analyzeScaleUp(c, data, cpuTarget).outcome : finishedDown(analyzeScaleDown(c, data), downMoment)) === 'scaled',
     (direction) =>
       direction === 'increase'
         ? (profile.targets.autoscaling?.scale_up_time ?? timings.earliestScaleUpMs)
@@ -101,6 +104,10 @@ export function analyze(timeline: Timeline): AnalysisResult {
   result.verdict = overallVerdict(result.checks);
   result.insights = computeInsights(timeline, result);
   return result;
+}
+
+function finishedDown(t: ScaleDownTransition, moment: ScaleDownMoment): ScaleDownTransition['outcome'] {
+  return checkedMoment(t, moment).outcome ?? t.outcome;
 }
 
 /** The CPU target the platform itself scales on (a fraction), when the profile names none. */

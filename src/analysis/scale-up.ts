@@ -22,6 +22,8 @@ import type { MeasuredLatency, ScaleUpTransition } from './types.js';
 export interface ReplicaSeries {
   desired: readonly Point[];
   ready: readonly Point[];
+  /** Replicas that exist and are billed (ready or not, terminating included); absent or empty when the provider does not emit them. */
+  running?: readonly Point[];
   cpuPct: readonly Point[];
   gaps: readonly GapRecord[];
   load: readonly LoadRecord[];

@@ -15,7 +15,7 @@
 import type { GapRecord, SampleRecord } from '../timeline/types.js';
 import type { MeasuredLatency } from './types.js';
 
-export type SampleField = 'desired' | 'ready' | 'cpuPct' | 'memPct';
+export type SampleField = 'desired' | 'ready' | 'running' | 'cpuPct' | 'memPct';
 
 export interface Point {
   t: number;

@@ -7,6 +7,9 @@
 import type { LatencySummary, ErrorClass } from '../timeline/types.js';
 import type { Insights } from '../insights/types.js';
 
+/** Which scale-down moment `targets.autoscaling.scale_down_time` checks: 'traffic-stopped' (ready) or 'gone' (running). */
+export type { ScaleDownMoment } from '../profile/schema.js';
+
 export interface MeasuredLatency {
   /** ms from the load change to the milestone, or null when the milestone was never seen. */
   valueMs: number | null;
@@ -88,9 +91,22 @@ export interface ScaleDownTransition {
   /** Lowest desired count the autoscaler settled on before the next load change / run end. */
   settledDesired: number | null;
   firstDesiredDecrease: MeasuredLatency;
-  /** load change -> first sample with ready <= settledDesired. The scale-down latency. */
+  /**
+   * "Stopped receiving traffic": load change -> first sample with ready <= settledDesired.
+   * The scale-down latency `scale_down_time` checks by default.
+   */
   readyAtSettled: MeasuredLatency;
+  /** Outcome of the "stopped receiving traffic" moment (ready). */
   outcome: 'scaled' | 'no-scale' | 'incomplete' | 'unknown';
+  /**
+   * "Gone": load change -> first sample with running <= settledDesired: the surplus replicas no
+   * longer exist and are no longer billed (draining, deregistration delay and idle instances
+   * end here). null when the provider emits no `running` series: unknown, never a guess.
+   */
+  runningAtSettled: MeasuredLatency | null;
+  /** Outcome of the "gone" moment (running), null with runningAtSettled. */
+  runningOutcome: ScaleDownTransition['outcome'] | null;
+  /** Load from the change until ready reached the settled count (or the window end). */
   during: LoadSlice | null;
 }
 

@@ -185,6 +185,13 @@ const requestTargets = latencyTargets.extend({
   throughput: nonNegative('Min sustained successful req/s for this request.').optional(),
 });
 
+/**
+ * The two moments of a scale-down: the surplus replicas stop receiving traffic (ready falls to
+ * the settled count), then they are gone (running falls to it: no longer exist, no longer billed).
+ */
+export const SCALE_DOWN_MOMENTS = ['traffic-stopped', 'gone'] as const;
+export type ScaleDownMoment = (typeof SCALE_DOWN_MOMENTS)[number];
+
 export const targetsSchema = z.strictObject({
   latency: latencyTargets.optional(),
   error_rate: fraction('Max share of failed requests (transport errors, 5xx and 4xx), over sent requests: dropped arrivals are not in it.').optional(),
@@ -201,7 +208,14 @@ export const targetsSchema = z.strictObject({
   autoscaling: z
     .strictObject({
       scale_up_time: duration('Max time from a load increase until ready replicas reach the count the autoscaler settled on.').optional(),
-      scale_down_time: duration('Max time from a load decrease until ready replicas settle at the lower count.').optional(),
+      scale_down_time: duration('Max time from a load decrease until the replicas above the settled count are down: by default until they stopped receiving traffic (ready); see scale_down_until.').optional(),
+      scale_down_until: z
+        .enum(SCALE_DOWN_MOMENTS)
+        .optional()
+        .meta({
+          description:
+            'Which scale-down moment scale_down_time checks: traffic-stopped (default: ready replicas reach the settled count) or gone (running replicas reach it: the surplus no longer exists or is billed, after draining, deregistration delay or idle time).',
+        }),
       min_instances: nonNegativeInt('Replicas must never drop below this.').optional(),
       max_instances: positiveInt('Replicas must never exceed this.').optional(),
       max_flaps: nonNegativeInt('Max direction changes of desired replicas within analysis.flap_window.').optional(),
@@ -266,6 +280,8 @@ export const profileSchema = z
     const a = p.targets.autoscaling;
     if (a?.min_instances !== undefined && a.max_instances !== undefined && a.min_instances > a.max_instances)
       ctx.addIssue({ code: 'custom', path: ['targets', 'autoscaling', 'min_instances'], message: `min_instances (${a.min_instances}) is above max_instances (${a.max_instances})` });
+    if (a?.scale_down_until !== undefined && a.scale_down_time === undefined)
+      ctx.addIssue({ code: 'custom', path: ['targets', 'autoscaling', 'scale_down_until'], message: 'scale_down_until says which moment scale_down_time checks: set scale_down_time too' });
     for (const issue of limitIssues(p)) ctx.addIssue({ code: 'custom', ...issue });
   });
 

@@ -44,7 +44,7 @@ const storedProfile = z.looseObject({
     requests: z.record(str, latencyTargets.extend({ error_rate: nonNeg.optional(), unserved_rate: nonNeg.optional(), throughput: nonNeg.optional() })).optional(),
     cpu: z.looseObject({ target: nonNeg.optional(), max: nonNeg.optional() }).optional(),
     memory: z.looseObject({ max: nonNeg.optional() }).optional(),
-    autoscaling: z.record(str, nonNeg).optional(),
+    autoscaling: z.object({ scale_down_until: z.enum(['traffic-stopped', 'gone']).optional() }).catchall(nonNeg).optional(),
   }),
   analysis: z.looseObject({ flap_window: span, throughput_window: span.min(1) }),
   cost: z.looseObject({ instance_hour: nonNeg.optional(), currency: str.optional() }).optional(),

@@ -48,3 +48,27 @@ describe('a drop followed closely by the end of the load', () => {
     expect(result.checks.find((c) => c.id === 'autoscaling.scale_down_time')!.status).toBe('pass');
   });
 });
+
+describe('with scale_down_until: gone, "finished" means the replicas were gone', () => {
+  // 200 req/s until 20 s, 10 s at 20 req/s, then the load ends; ready 4 -> 1 at 24 s, running 4 -> 1 only at 35 s.
+  function timeline(until: string) {
+    const b = new TimelineBuilder({
+      name: 'linger',
+      provider: { name: 'fake', poll_interval: '1s' },
+      load: { url: URL, start: 200, stages: [{ duration: '20s', rate: 200 }, { duration: '0s', rate: 20 }, { duration: '10s', rate: 20 }] },
+      observe_after: '20s',
+      targets: { autoscaling: { scale_down_time: '30s', scale_down_until: until, min_instances: 1 } },
+    }).stagesFromProfile(0);
+    for (let t = 0; t <= 50_000; t += 1000) b.sample(t, { desired: t >= 22_000 ? 1 : 4, ready: t >= 24_000 ? 1 : 4, running: t >= 35_000 ? 1 : 4 });
+    return b.end(50_000).build();
+  }
+
+  it('merges the drop whose replicas were not gone when the load ended, and times "gone" from the first drop', () => {
+    const gone = analyze(timeline('gone'));
+    expect(gone.scaleDowns).toHaveLength(1);
+    expect(gone.scaleDowns[0]).toMatchObject({ loadChangeT: 20_000, runningOutcome: 'scaled', runningAtSettled: { valueMs: 15_000 } });
+    expect(gone.checks.find((c) => c.id === 'autoscaling.scale_down_time')).toMatchObject({ status: 'pass', measured: '15s' });
+    // Checking "stopped receiving traffic", the first drop had finished (ready fell at 24 s): two episodes.
+    expect(analyze(timeline('traffic-stopped')).scaleDowns).toHaveLength(2);
+  });
+});

@@ -49,3 +49,68 @@ describe('scale-down', () => {
     expect(analyze(b.end(70_000).build()).scaleDowns).toEqual([]);
   });
 });
+
+/**
+ * Two moments: the surplus replicas stop receiving traffic (ready 5 -> 1 at 175 s), then linger
+ * (draining, idle, terminating) until running falls 5 -> 1 at 300 s. Load ends at 70 s.
+ */
+function lingering(targets: Record<string, unknown> = {}, opts: { running?: boolean; runningFloor?: number } = {}) {
+  const b = new TimelineBuilder(stepProfile(targets, { observe_after: '330s' })).stagesFromProfile(0);
+  for (let t = 0; t <= 400_000; t += 5000) {
+    const [desired, ready] = t <= 70_000 ? stepReplicas(t) : [t >= 100_000 ? 1 : 5, t >= 175_000 ? 1 : 5];
+    const running = t <= 70_000 ? ready : t >= 300_000 ? (opts.runningFloor ?? 1) : 5;
+    b.sample(t, opts.running === false ? { desired, ready } : { desired, ready, running }, { resolutionMs: 1000 });
+  }
+  return b.end(400_000);
+}
+
+const scaleDownCheck = (targets: Record<string, unknown>, opts?: Parameters<typeof lingering>[1]) =>
+  analyze(lingering(targets, opts).build()).checks.find((c) => c.id === 'autoscaling.scale_down_time');
+
+describe('scale-down in two moments: stopped receiving traffic (ready), gone (running)', () => {
+  it('measures both, each with its value and margin: a lingering replica gives two different values', () => {
+    const down = analyze(lingering().build()).scaleDowns[0]!;
+    expect(down).toMatchObject({ settledDesired: 1, outcome: 'scaled', runningOutcome: 'scaled' });
+    expect(down.readyAtSettled).toEqual({ valueMs: 105_000, marginMs: 6000, atT: 175_000 });
+    expect(down.runningAtSettled).toEqual({ valueMs: 230_000, marginMs: 6000, atT: 300_000 });
+  });
+
+  it('checks "stopped receiving traffic" by default and "gone" with scale_down_until: gone', () => {
+    expect(scaleDownCheck({ autoscaling: { scale_down_time: '2m' } })).toMatchObject({ status: 'pass', target: 'scale-down <= 2m (stopped receiving traffic)', measured: '1m45s' });
+    expect(scaleDownCheck({ autoscaling: { scale_down_time: '2m', scale_down_until: 'traffic-stopped' } })).toMatchObject({ status: 'pass', measured: '1m45s' });
+    expect(scaleDownCheck({ autoscaling: { scale_down_time: '2m', scale_down_until: 'gone' } })).toMatchObject({
+      status: 'fail',
+      target: 'scale-down <= 2m (gone)',
+      measured: '3m50s',
+      margin: 'up to 6s earlier',
+      detail: 'scale-down (gone) took 3m50s (up to 6s less) after the load change at 1m10s',
+    });
+    expect(scaleDownCheck({ autoscaling: { scale_down_time: '4m', scale_down_until: 'gone' } })).toMatchObject({ status: 'pass', measured: '3m50s' });
+  });
+
+  it('without a running series "gone" is unknown (null), never read from ready', () => {
+    const down = analyze(lingering({}, { running: false }).build()).scaleDowns[0]!;
+    expect(down).toMatchObject({ outcome: 'scaled', runningAtSettled: null, runningOutcome: null });
+    expect(scaleDownCheck({ autoscaling: { scale_down_time: '5m', scale_down_until: 'gone' } }, { running: false })).toMatchObject({
+      status: 'unknown',
+      measured: 'unknown',
+      detail: 'the provider gives no running-replica count, so when replicas were gone after the load change at 1m10s is unknown',
+    });
+    expect(scaleDownCheck({ autoscaling: { scale_down_time: '5m' } }, { running: false })).toMatchObject({ status: 'pass', measured: '1m45s' });
+  });
+
+  it('running that never reaches the settled count is incomplete and fails "gone" only', () => {
+    const down = analyze(lingering({}, { runningFloor: 2 }).build()).scaleDowns[0]!;
+    expect(down).toMatchObject({ outcome: 'scaled', runningOutcome: 'incomplete', runningAtSettled: { valueMs: null } });
+    expect(scaleDownCheck({ autoscaling: { scale_down_time: '5m', scale_down_until: 'gone' } }, { runningFloor: 2 })).toMatchObject({
+      status: 'fail',
+      detail: 'running replicas never got there within 5m30s after the load change at 1m10s',
+    });
+  });
+
+  it('a gap hiding the running moment makes "gone" unknown while "stopped receiving traffic" stands', () => {
+    const down = analyze(lingering().gap(250_000, 300_000).build()).scaleDowns[0]!;
+    expect(down).toMatchObject({ outcome: 'scaled', runningOutcome: 'unknown' });
+    expect(down.readyAtSettled.valueMs).toBe(105_000);
+  });
+});

@@ -67,6 +67,8 @@ export function fixtureResult(over: Partial<AnalysisResult> = {}): AnalysisResul
         firstDesiredDecrease: { valueMs: 300_000, marginMs: 5_000, atT: 660_000 },
         readyAtSettled: { valueMs: null, marginMs: 5_000, atT: null },
         outcome: 'incomplete',
+        runningAtSettled: null,
+        runningOutcome: null,
         during: null,
       },
     ],
