@@ -1,5 +1,5 @@
 /** Small formatters shared by the Markdown report and the terminal summary. */
-import type { CheckResult, LoadSlice, MeasuredLatency } from '../analysis/types.js';
+import type { CheckResult, LoadSlice, MeasuredLatency, ScaleDownTransition } from '../analysis/types.js';
 import { formatDuration, formatPercent, round } from '../units.js';
 
 /** A milestone's latency, or `not seen`. */
@@ -37,4 +37,21 @@ export function verdictCounts(checks: readonly CheckResult[]): string {
   if (checks.length === 0) return 'no targets were set, so nothing was checked';
   const n = (s: CheckResult['status']) => checks.filter((c) => c.status === s).length;
   return `${n('pass')} passed, ${n('fail')} failed, ${n('unknown')} unknown of ${checks.length} checks`;
+}
+
+/** `in 1m45s (−6s)` or `not seen`. */
+const momentText = (m: MeasuredLatency): string => (m.valueMs === null ? 'not seen' : `in ${latencyText(m)} (${marginText(m)})`);
+
+/**
+ * The two scale-down moments in words: `traffic stopped in 1m45s (−6s), gone in 3m50s (−6s)`.
+ * "gone" is left out (not `?`) when the provider emits no running series.
+ */
+export function downMomentsText(s: ScaleDownTransition): string {
+  const stopped = `traffic stopped ${momentText(s.readyAtSettled)}`;
+  return s.runningAtSettled ? `${stopped}, gone ${momentText(s.runningAtSettled)}` : stopped;
+}
+
+/** `scaled`, or `scaled; gone incomplete` when the "gone" moment ended otherwise. */
+export function downOutcomeText(s: ScaleDownTransition): string {
+  return s.runningOutcome && s.runningOutcome !== s.outcome ? `${s.outcome}; gone ${s.runningOutcome}` : s.outcome;
 }

@@ -3,7 +3,8 @@
  * message says measured vs target; a check that could not be measured is <skipped> (it did not
  * pass, but nothing proved it failed either). Pure: result -> string, the caller writes it.
  */
-import type { AnalysisResult, CheckResult } from '../analysis/types.js';
+import type { AnalysisResult, CheckResult, MeasuredLatency } from '../analysis/types.js';
+import { formatDuration } from '../units.js';
 import { unservedRateText, unservedRows, unservedText } from './unserved-text.js';
 
 /** Escapes text and attribute values; drops characters XML 1.0 cannot carry at all. */
@@ -42,12 +43,25 @@ export function renderJunit(result: AnalysisResult): string {
     `      <property ${attr('name', 'verdict')} ${attr('value', result.verdict)}/>\n` +
     `      <property ${attr('name', 'endStatus')} ${attr('value', result.endStatus)}/>\n` +
     unservedProps +
+    scaleDownProps(result) +
     `    </properties>\n` +
     cases.join('') +
     notes +
     `  </testsuite>\n` +
     `</testsuites>\n`
   );
+}
+
+/**
+ * Both scale-down moments per transition, so a CI tab shows them beside the check (which times one):
+ * `scaleDown.1.trafficStopped`, and `scaleDown.1.gone` only when the provider counts running replicas.
+ */
+function scaleDownProps(result: AnalysisResult): string {
+  const prop = (name: string, value: string) => `      <property ${attr('name', name)} ${attr('value', value)}/>\n`;
+  const text = (m: MeasuredLatency, outcome: string) => (m.valueMs === null ? `not seen (${outcome})` : `${formatDuration(m.valueMs)} (up to ${formatDuration(m.marginMs)} earlier)`);
+  return result.scaleDowns
+    .map((s, i) => prop(`scaleDown.${i + 1}.trafficStopped`, text(s.readyAtSettled, s.outcome)) + (s.runningAtSettled ? prop(`scaleDown.${i + 1}.gone`, text(s.runningAtSettled, s.runningOutcome ?? 'unknown')) : ''))
+    .join('');
 }
 
 function testcase(c: CheckResult, classname: string): string {

@@ -99,9 +99,12 @@ function scaleUpSection(r: AnalysisResult, unit: string): string {
   return `## Scale-ups\n\n${table(head, rows)}\n\n${MARGIN_NOTE}`;
 }
 
+/** "Gone" columns only when some scale-down has a running series (the provider emits it). */
 function scaleDownSection(r: AnalysisResult, unit: string): string {
   if (r.scaleDowns.length === 0) return '';
-  const head = ['Change at', 'Load', 'Replicas', 'First desired decrease', 'Ready at settled', 'Margin', 'p95 during', 'p99 during', 'Errors during', 'Outcome'];
+  const gone = r.scaleDowns.some((s) => s.runningAtSettled !== null);
+  const goneHead = gone ? ['Gone', 'Margin', 'Gone outcome'] : [];
+  const head = ['Change at', 'Load', 'Replicas', 'First desired decrease', 'Stopped receiving traffic', 'Margin', ...goneHead, 'p95 during', 'p99 during', 'Errors during', 'Outcome'];
   const rows = r.scaleDowns.map((s) => [
     formatDuration(s.loadChangeT),
     levelText(s.fromLevel, s.toLevel, unit),
@@ -109,13 +112,19 @@ function scaleDownSection(r: AnalysisResult, unit: string): string {
     latencyText(s.firstDesiredDecrease),
     latencyText(s.readyAtSettled),
     marginText(s.readyAtSettled),
+    ...(gone ? (s.runningAtSettled ? [latencyText(s.runningAtSettled), marginText(s.runningAtSettled), s.runningOutcome ?? ''] : ['', '', '']) : []),
     sliceLatency(s.during, 'p95'),
     sliceLatency(s.during, 'p99'),
     sliceErrorRate(s.during),
     s.outcome,
   ]);
-  return `## Scale-downs\n\n${table(head, rows)}`;
+  const note = gone ? SCALE_DOWN_NOTE : SCALE_DOWN_NOTE_READY_ONLY;
+  return `## Scale-downs\n\n${table(head, rows)}\n\n${note}`;
 }
+
+const SCALE_DOWN_NOTE =
+  'Stopped receiving traffic: ready replicas reached the settled count (Outcome). Gone: running replicas reached it, so the surplus no longer exists or is billed (draining, deregistration delay, idle instances end here). Blank where the platform gave no running count.';
+const SCALE_DOWN_NOTE_READY_ONLY = 'Stopped receiving traffic: ready replicas reached the settled count. The provider gives no running count, so when the surplus replicas were gone is not known.';
 
 function requestsSection(r: AnalysisResult): string {
   const names = Object.keys(r.loadByRequest).sort();

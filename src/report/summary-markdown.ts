@@ -5,7 +5,7 @@
  */
 import type { AnalysisResult } from '../analysis/types.js';
 import type { ReportContext } from './context.js';
-import { latencyText, marginText } from './format.js';
+import { downMomentsText, downOutcomeText, latencyText, marginText } from './format.js';
 import { verdictLine } from './markdown.js';
 import { unservedMeaning, unservedRows, unservedText } from './unserved-text.js';
 
@@ -14,7 +14,7 @@ export function renderSummaryMarkdown(result: AnalysisResult, ctx: ReportContext
     ? ['| status | check | target | measured |', '|---|---|---|---|', ...result.checks.map((c) => `| ${c.status === 'fail' ? '**FAIL**' : c.status} | ${c.id} | ${esc(c.target)} | ${esc(c.measured)}${c.margin ? ` (${esc(c.margin)})` : ''} |`)].join('\n')
     : '_no targets_';
   const ups = result.scaleUps.map((u) => `${u.baselineReplicas ?? '?'}→${u.peakDesired ?? '?'} ready in ${latencyText(u.readyAtPeak)} ${marginText(u.readyAtPeak)} (${u.outcome})`);
-  const downs = result.scaleDowns.map((d) => `${d.baselineReplicas ?? '?'}→${d.settledDesired ?? '?'} in ${latencyText(d.readyAtSettled)} ${marginText(d.readyAtSettled)} (${d.outcome})`);
+  const downs = result.scaleDowns.map((d) => `${d.baselineReplicas ?? '?'}→${d.settledDesired ?? '?'} ${downMomentsText(d)} (${downOutcomeText(d)})`);
   const run = unservedRows(result).find((r) => r.name === null)?.unserved;
   const unserved = run ? `Unserved: **${esc(unservedText(run))}**. ${esc(unservedMeaning(run))}` : '';
   const scaling = [ups.length ? `- scale-ups: ${ups.join('; ')}` : '', downs.length ? `- scale-downs: ${downs.join('; ')}` : ''].filter(Boolean);

@@ -5,7 +5,7 @@
  */
 import pc from 'picocolors';
 import type { AnalysisResult, CheckResult, MeasuredLatency } from '../analysis/types.js';
-import { latencyText, marginText, percentText, sliceLatency, verdictCounts } from './format.js';
+import { downMomentsText, downOutcomeText, latencyText, marginText, percentText, sliceLatency, verdictCounts } from './format.js';
 import { droppedNote } from '../analysis/unserved.js';
 import { unservedRows, unservedText } from './unserved-text.js';
 
@@ -57,7 +57,7 @@ function facts(r: AnalysisResult, opts: SummaryOptions): Array<[string, string]>
   if (run) rows.push(['unserved', unservedText(run.unserved)]);
   const ups = r.scaleUps.map((s) => `${s.baselineReplicas ?? '?'}→${s.peakDesired ?? '?'} ${readyText(s.readyAtPeak)}, ${s.outcome}`);
   if (ups.length) rows.push(['scale-ups', ups.join('; ')]);
-  const downs = r.scaleDowns.map((s) => `${s.baselineReplicas ?? '?'}→${s.settledDesired ?? '?'} ${readyText(s.readyAtSettled)}, ${s.outcome}`);
+  const downs = r.scaleDowns.map((s) => `${s.baselineReplicas ?? '?'}→${s.settledDesired ?? '?'} ${downMomentsText(s)}, ${downOutcomeText(s)}`);
   if (downs.length) rows.push(['scale-downs', downs.join('; ')]);
   if (r.endStatus !== 'completed') rows.push(['run', `ended ${r.endStatus}`]);
   if (r.notes.length) rows.push(['notes', `${r.notes.length} (see report.md)`]);

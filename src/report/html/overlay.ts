@@ -79,6 +79,11 @@ function spanMark(s: ScalingSpan, axis: TimeAxis, plot: PlotBox): string {
     if (s.decided.marginMs > 0) parts.push(marginMark(axis, laneY, decidedT, s.decided.marginMs));
     if (s.ready.atT !== null && s.ready.marginMs > 0) parts.push(marginMark(axis, laneY, s.ready.atT, s.ready.marginMs));
   }
+  // Replicas that stopped receiving traffic but still existed (draining, idle, terminating) until gone.
+  if (s.gone?.atT != null && s.ready.atT !== null && s.gone.atT > s.ready.atT) {
+    parts.push(band('linger', s.ready.atT, s.gone.atT, '#94a3b8', 0.1));
+    if (s.gone.marginMs > 0) parts.push(marginMark(axis, laneY, s.gone.atT, s.gone.marginMs));
+  }
   const label = spanLabel(s);
   const xStart = xOf(axis, Math.max(axis.fromT, s.startT));
   parts.push(`<text x="${px(xStart + 2)}" y="${laneY + LANE_PX + 10}" font-size="10" font-weight="bold" fill="#111827">${esc(label)}</text>`);
@@ -91,6 +96,7 @@ function spanMark(s: ScalingSpan, axis: TimeAxis, plot: PlotBox): string {
     `data-span-value-ms="${s.ready.valueMs ?? ''}"`,
     `data-span-margin-ms="${s.ready.marginMs}"`,
     `data-outcome="${s.outcome}"`,
+    ...(s.gone ? [`data-span-gone-t="${s.gone.atT ?? ''}"`, `data-span-gone-value-ms="${s.gone.valueMs ?? ''}"`, `data-span-gone-margin-ms="${s.gone.marginMs}"`] : []),
   ].join(' ');
   return `<g ${attrs}><title>${esc(spanTitle(s))}</title>${parts.join('')}</g>`;
 }
@@ -111,6 +117,8 @@ function spanLabel(s: ScalingSpan): string {
 function spanTitle(s: ScalingSpan): string {
   const what = `${s.kind} #${s.index + 1}: load ${s.fromLevel} → ${s.toLevel} at ${formatDuration(s.startT)}`;
   const decided = s.decided.valueMs !== null ? `first desired change after ${formatDuration(s.decided.valueMs)}` : 'no desired change seen';
-  const ready = s.ready.valueMs !== null ? `ready after ${formatDuration(s.ready.valueMs)} (true value up to ${formatDuration(s.ready.marginMs)} earlier)` : `ready never seen (${s.outcome})`;
-  return `${what}; ${decided}; ${ready}`;
+  const word = s.kind === 'scale-down' ? 'stopped receiving traffic' : 'ready';
+  const ready = s.ready.valueMs !== null ? `${word} after ${formatDuration(s.ready.valueMs)} (true value up to ${formatDuration(s.ready.marginMs)} earlier)` : `${word} never seen (${s.outcome})`;
+  const gone = !s.gone ? '' : s.gone.valueMs !== null ? `; gone after ${formatDuration(s.gone.valueMs)} (up to ${formatDuration(s.gone.marginMs)} earlier)` : '; gone never seen';
+  return `${what}; ${decided}; ${ready}${gone}`;
 }

@@ -7,6 +7,8 @@
  *
  * A milestone seen at atT really happened somewhere in [atT - marginMs, atT]. A milestone that
  * never came leaves the span open until the transition's window ends (next load change or run end).
+ * A scale-down's span ends when the surplus stopped receiving traffic (ready); when the provider
+ * also counts running replicas, `gone` marks when they no longer existed (drawn as a "linger" phase).
  */
 import type { AnalysisResult, MeasuredLatency } from '../../analysis/types.js';
 
@@ -21,6 +23,8 @@ export interface ScalingSpan {
   decided: MeasuredLatency;
   /** Ready replicas reached the peak (up) or settled count (down), when seen. */
   ready: MeasuredLatency;
+  /** Scale-down only: running replicas reached the settled count (gone); null when not counted (and for scale-ups). */
+  gone: MeasuredLatency | null;
   /** Where the drawing stops: ready.atT, or the open end. */
   endT: number;
   outcome: 'scaled' | 'no-scale' | 'incomplete' | 'unknown';
@@ -36,6 +40,7 @@ export function scalingSpans(result: AnalysisResult, runEndT: number): ScalingSp
     startT: s.loadChangeT,
     decided: s.firstDesiredIncrease,
     ready: s.readyAtPeak,
+    gone: null,
     endT: s.readyAtPeak.atT ?? openEnd(s.windowEndT),
     outcome: s.outcome,
   }));
@@ -47,6 +52,7 @@ export function scalingSpans(result: AnalysisResult, runEndT: number): ScalingSp
     startT: s.loadChangeT,
     decided: s.firstDesiredDecrease,
     ready: s.readyAtSettled,
+    gone: s.runningAtSettled,
     endT: s.readyAtSettled.atT ?? openEnd(s.windowEndT),
     outcome: s.outcome,
   }));

@@ -43,17 +43,28 @@ export function unservedTable(result: AnalysisResult): string {
 
 const latency = (m: MeasuredLatency) => (m.valueMs === null ? 'not seen' : `${formatDuration(m.valueMs)} (−${formatDuration(m.marginMs)})`);
 
-/** Every scale-up and scale-down the analysis found, with its two milestones. */
+/** Every scale-up and scale-down the analysis found, with its milestones; a "gone" column only when some scale-down has a running count. */
 export function transitionsTable(result: AnalysisResult): string {
+  const gone = result.scaleDowns.some((s) => s.runningAtSettled !== null);
   const rows: string[][] = [];
   result.scaleUps.forEach((s, i) =>
-    rows.push([td(`↑ scale-up #${i + 1}`), td(formatDuration(s.loadChangeT)), td(`${s.fromLevel} → ${s.toLevel}`), td(`${s.baselineReplicas ?? '?'} → ${s.peakDesired ?? '?'}`), td(latency(s.firstDesiredIncrease)), td(latency(s.readyAtPeak)), td(s.outcome, `outcome ${s.outcome}`)]),
+    rows.push([td(`↑ scale-up #${i + 1}`), td(formatDuration(s.loadChangeT)), td(`${s.fromLevel} → ${s.toLevel}`), td(`${s.baselineReplicas ?? '?'} → ${s.peakDesired ?? '?'}`), td(latency(s.firstDesiredIncrease)), td(latency(s.readyAtPeak)), ...(gone ? [td('')] : []), td(s.outcome, `outcome ${s.outcome}`)]),
   );
   result.scaleDowns.forEach((s, i) =>
-    rows.push([td(`↓ scale-down #${i + 1}`), td(formatDuration(s.loadChangeT)), td(`${s.fromLevel} → ${s.toLevel}`), td(`${s.baselineReplicas ?? '?'} → ${s.settledDesired ?? '?'}`), td(latency(s.firstDesiredDecrease)), td(latency(s.readyAtSettled)), td(s.outcome, `outcome ${s.outcome}`)]),
+    rows.push([
+      td(`↓ scale-down #${i + 1}`),
+      td(formatDuration(s.loadChangeT)),
+      td(`${s.fromLevel} → ${s.toLevel}`),
+      td(`${s.baselineReplicas ?? '?'} → ${s.settledDesired ?? '?'}`),
+      td(latency(s.firstDesiredDecrease)),
+      td(latency(s.readyAtSettled)),
+      ...(gone ? [td(s.runningAtSettled ? `${latency(s.runningAtSettled)}${s.runningOutcome && s.runningOutcome !== 'scaled' ? `, ${s.runningOutcome}` : ''}` : '')] : []),
+      td(s.outcome, `outcome ${s.outcome}`),
+    ]),
   );
   if (rows.length === 0) return '<p class="muted">No load change triggered a scaling transition.</p>';
-  return table(['transition', 'load change at', 'load', 'replicas', 'first desired change', 'ready', 'outcome'], rows, 'data-table="transitions"');
+  const head = ['transition', 'load change at', 'load', 'replicas', 'first desired change', 'ready (scale-down: stopped receiving traffic)', ...(gone ? ['gone (running at settled)'] : []), 'outcome'];
+  return table(head, rows, 'data-table="transitions"');
 }
 
 /** Requests, errors and latency per request name (and the whole run on the last row). */

@@ -22,7 +22,7 @@ describe('terminal summary', () => {
         '',
         '  load         30000 requests, 1% errors, p95 210ms, p99 480ms',
         '  scale-ups    1→6 ready in 1m10s (−5s), scaled',
-        '  scale-downs  6→2 ready not seen, incomplete',
+        '  scale-downs  6→2 traffic stopped not seen, incomplete',
         '  notes        2 (see report.md)',
         '  reports      report.md, report.json, /elsewhere/extra.csv',
         `  run folder   ${runDir}`,
