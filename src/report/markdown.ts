@@ -102,7 +102,7 @@ function scaleUpSection(r: AnalysisResult, unit: string): string {
 /** "Gone" columns only when some scale-down has a running series (the provider emits it). */
 function scaleDownSection(r: AnalysisResult, unit: string): string {
   if (r.scaleDowns.length === 0) return '';
-  const gone = r.scaleDowns.some((s) => s.runningAtSettled !== null);
+  const gone = r.scaleDowns.some((s) => s.runningAtSettled != null);
   const goneHead = gone ? ['Gone', 'Margin', 'Gone outcome'] : [];
   const head = ['Change at', 'Load', 'Replicas', 'First desired decrease', 'Stopped receiving traffic', 'Margin', ...goneHead, 'p95 during', 'p99 during', 'Errors during', 'Outcome'];
   const rows = r.scaleDowns.map((s) => [

@@ -45,7 +45,7 @@ const latency = (m: MeasuredLatency) => (m.valueMs === null ? 'not seen' : `${fo
 
 /** Every scale-up and scale-down the analysis found, with its milestones; a "gone" column only when some scale-down has a running count. */
 export function transitionsTable(result: AnalysisResult): string {
-  const gone = result.scaleDowns.some((s) => s.runningAtSettled !== null);
+  const gone = result.scaleDowns.some((s) => s.runningAtSettled != null);
   const rows: string[][] = [];
   result.scaleUps.forEach((s, i) =>
     rows.push([td(`↑ scale-up #${i + 1}`), td(formatDuration(s.loadChangeT)), td(`${s.fromLevel} → ${s.toLevel}`), td(`${s.baselineReplicas ?? '?'} → ${s.peakDesired ?? '?'}`), td(latency(s.firstDesiredIncrease)), td(latency(s.readyAtPeak)), ...(gone ? [td('')] : []), td(s.outcome, `outcome ${s.outcome}`)]),
