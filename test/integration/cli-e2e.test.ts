@@ -38,7 +38,7 @@ interface Measured { valueMs: number | null; marginMs: number; atT: number | nul
 interface Report {
   verdict: string;
   scaleUps: Array<{ loadChangeT: number; baselineReplicas: number; peakDesired: number; firstDesiredIncrease: Measured; readyAtPeak: Measured; outcome: string }>;
-  scaleDowns: Array<{ loadChangeT: number; baselineReplicas: number; settledDesired: number; firstDesiredDecrease: Measured; readyAtSettled: Measured; outcome: string }>;
+  scaleDowns: Array<{ loadChangeT: number; baselineReplicas: number; settledDesired: number; firstDesiredDecrease: Measured; readyAtSettled: Measured; outcome: string; runningAtSettled: Measured | null; runningOutcome: string | null }>;
   checks: Array<{ id: string; status: string }>;
 }
 interface Ev { kind: string; t: number; type: string; from?: number; to?: number; source: string; message: string }
@@ -115,6 +115,13 @@ describe('scaleproof run against the local provider', () => {
     expect(down).toBeDefined();
     const decision = events.find((e) => e.type === 'scale-down' && e.t >= down.loadChangeT && e.to! < down.baselineReplicas)!;
     expectSeenAtTheNextRead(down.firstDesiredDecrease, decision.t, reads);
+  });
+
+  it('reports both scale-down moments: the local platform counts running replicas, and gone never comes before traffic stopped', () => {
+    const down = report.scaleDowns.find((d) => d.outcome === 'scaled')!;
+    expect(down.runningOutcome, story()).toBe('scaled');
+    expect(down.runningAtSettled!.atT).toBeGreaterThanOrEqual(down.readyAtSettled.atT!);
+    expect(stdout).toMatch(/scale-downs .*traffic stopped in .*, gone in /);
   });
 
   it('rebuilds the same report from the timeline alone', async () => {
