@@ -7,6 +7,7 @@
  * (`forRead`): every platform time converted during that read used exactly the estimate the
  * poller widens those times by. Before the first snapshot the live estimate is used.
  */
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { Clock } from '../src/clock.js';
 import type { PlatformClock } from '../src/provider.js';
 import { fromPlatformClock, ServerClockEstimator } from '../src/run/server-clock.js';
@@ -139,6 +140,19 @@ export function kubernetesDateMiddleware<Req, Res extends { headers: Record<stri
       const sent = open.close();
       if (sent !== undefined) sc.observe(sent, sc.clock.wallNow(), c.headers.date);
       return c;
+    },
+  };
+}
+
+/** Azure core-rest-pipeline: a per-retry policy that observes each answer's `date` header. */
+export function azureDatePolicy(sc: PlatformServerClock): PipelinePolicy {
+  return {
+    name: 'scaleproofServerClock',
+    sendRequest: async (request, next) => {
+      const sent = sc.clock.wallNow();
+      const response = await next(request);
+      sc.observe(sent, sc.clock.wallNow(), response.headers.get('date'));
+      return response;
     },
   };
 }
