@@ -8,6 +8,7 @@
  * poller widens those times by. Before the first snapshot the live estimate is used.
  */
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+import type * as Grpc from '@grpc/grpc-js';
 import type { Clock } from '../src/clock.js';
 import type { PlatformClock } from '../src/provider.js';
 import { fromPlatformClock, ServerClockEstimator } from '../src/run/server-clock.js';
@@ -155,4 +156,32 @@ export function azureDatePolicy(sc: PlatformServerClock): PipelinePolicy {
       return response;
     },
   };
+}
+
+/**
+ * gRPC (google-gax clients over @grpc/grpc-js): client options that add, to every call, an
+ * interceptor observing the `date` header of the answer's initial metadata. google-gax passes
+ * `grpc.callInvocationTransformer` to the grpc-js client without its prefix; the transformer
+ * adds the interceptor to each call's options. (grpc-js is passed in: only Cloud Run loads it.)
+ */
+export function grpcDateOptions(sc: PlatformServerClock, grpc: typeof Grpc): Record<string, unknown> {
+  const interceptor: Grpc.Interceptor = (options, nextCall) =>
+    new grpc.InterceptingCall(nextCall(options), {
+      start(metadata, listener, next) {
+        const sent = sc.clock.wallNow();
+        next(metadata, {
+          onReceiveMetadata(md, nextMd) {
+            const date = md.get('date')[0];
+            sc.observe(sent, sc.clock.wallNow(), typeof date === 'string' ? date : date?.toString());
+            nextMd(md);
+          },
+        });
+        void listener;
+      },
+    });
+  const transform = (props: Grpc.CallProperties<unknown, unknown>): Grpc.CallProperties<unknown, unknown> => ({
+    ...props,
+    callOptions: { ...props.callOptions, interceptors: [...(props.callOptions.interceptors ?? []), interceptor] },
+  });
+  return { 'grpc.callInvocationTransformer': transform };
 }
