@@ -19,6 +19,6 @@ export function clockNotes(clocks: readonly PlatformClockSummary[]): string[] {
   return clocks.map((c) => {
     const way = c.offsetMs === 0 ? 'level with' : `${ms(Math.abs(c.offsetMs))} ${c.offsetMs > 0 ? 'ahead of' : 'behind'}`;
     const steps = c.steps > 0 ? `; it stepped ${c.steps}× during the run` : '';
-    return `platform clock (${c.source}) ${way} this machine's, ±${ms(c.boundMs)} (from ${c.observations} answers)${steps}: platform-stamped times were converted and their margins widened by that bound`;
+    return `platform clock (${c.source}) ${way} this machine's, ±${ms(c.boundMs)} (from ${c.observations} answer${c.observations === 1 ? '' : 's'})${steps}: platform-stamped times were converted and their margins widened by that bound`;
   });
 }
