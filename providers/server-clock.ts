@@ -56,6 +56,12 @@ export class PlatformServerClock {
     return fromPlatformClock(platformMs, this.#snapshot ?? this.current());
   }
 
+  /** Our time on the platform's clock: for the time windows a query asks for (they are read on its clock). */
+  toPlatform(ourMs: number): number {
+    const e = this.#snapshot ?? this.current();
+    return e ? ourMs + e.offsetMs : ourMs;
+  }
+
   /** The same for a Date (undefined and invalid dates pass through). */
   dateToOurs<D extends Date | undefined>(d: D): D {
     if (!(d instanceof Date) || !Number.isFinite(d.getTime())) return d;

@@ -98,7 +98,8 @@ export class AcaProvider implements Provider, HasMetricDelay, HasServerClock {
 
   async #metrics(signal: AbortSignal, lookbackMs = this.#s.metric_lookback): Promise<PlatformSample[]> {
     const { client, endpoint } = this.#c.metrics(this.#app?.location);
-    const end = this.#ctx.clock.wallNow();
+    // Azure Monitor reads the window on Azure's clock.
+    const end = this.#serverClock.toPlatform(this.#ctx.clock.wallNow());
     const start = Math.floor((end - lookbackMs) / 60_000) * 60_000;
     const results = await this.#call(ACTION.metrics, endpoint, () =>
       client.queryResources([this.#resourceId], ['Replicas', 'UsageNanoCores'], 'Microsoft.App/containerApps', { startTime: new Date(start), endTime: new Date(end), interval: 'PT1M', aggregation: 'Maximum,Average' }),

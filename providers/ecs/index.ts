@@ -263,7 +263,8 @@ export class EcsProvider implements Provider, HasMetricDelay, HasServerClock {
   async #metrics(signal: AbortSignal, probe = false): Promise<PlatformSample[]> {
     const periodMs = this.#periodMs ?? 60_000;
     const { queries, meaning } = this.#metricQueries(periodMs);
-    const end = this.#ctx.clock.wallNow();
+    // CloudWatch reads the window on AWS's clock.
+    const end = this.#serverClock.toPlatform(this.#ctx.clock.wallNow());
     const start = Math.floor((end - (probe ? periodMs * 5 : this.#s.metric_lookback)) / periodMs) * periodMs;
     const pages = await this.#call('cloudwatch:GetMetricData', this.#c.endpoints.cw, async () => {
       const out: MetricDataResult[][] = [];
