@@ -280,7 +280,7 @@ export class Poller {
     const step = this.#clockWritten !== null && c.steps !== this.#clockWritten.steps;
     this.#clockWritten = c;
     this.#o.append({ kind: 'clock', t, source: c.source, offsetMs: Math.round(c.offsetMs), boundMs: Math.ceil(c.boundMs), observations: c.observations, ...(step ? { step: true } : {}) });
-    if (step) this.#warn(t, `the platform clock (${c.source}) stepped during the run: its offset is now ${signed(c.offsetMs)} (+-${formatDuration(c.boundMs)}); platform times after this use the new offset`);
+    if (step) this.#warn(t, `the platform clock (${c.source}) stepped during the run: its offset is now ${signed(c.offsetMs)} (+-${formatDuration(c.boundMs)}); later platform times are converted with the new offset (a time it stamped before its step may be off by up to the step)`);
     else if (!this.#clockWarned && Math.abs(c.offsetMs) > CLOCK_WARN_MS) {
       this.#clockWarned = true;
       this.#warn(t, `the platform clock (${c.source}) is ${formatDuration(Math.abs(c.offsetMs))} ${c.offsetMs > 0 ? 'ahead of' : 'behind'} this machine's (+-${formatDuration(c.boundMs)}): platform times were converted to this machine's clock`);
