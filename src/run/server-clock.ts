@@ -11,6 +11,11 @@
  * intersected. As the sub-second phase of our requests varies the intersection shrinks toward
  * the round trip. An EMPTY intersection means a clock stepped (theirs or ours): the estimate
  * restarts from the new answer and says so (`steps`).
+ *
+ * The offset used is STICKY: any value in the interval is a valid estimate, so the one in use is
+ * kept while the interval still contains it (0 when it can: clocks that may agree are not moved),
+ * and the bound is its distance to the farther end. Converted platform times then stay the same
+ * from read to read (a point re-read is the same point), instead of moving with every answer.
  */
 
 export interface ServerClockObservation {
@@ -25,7 +30,7 @@ export interface ServerClockObservation {
 }
 
 export interface ServerClockEstimate {
-  /** Best estimate of server - ours, ms (the middle of what is possible). */
+  /** Estimate of server - ours, ms: inside what is possible, kept while it stays so. */
   offsetMs: number;
   /** The true offset is within offsetMs +- boundMs. */
   boundMs: number;
@@ -40,6 +45,7 @@ export class ServerClockEstimator {
   #high = Infinity;
   #observations = 0;
   #steps = 0;
+  #used = 0;
 
   /** Adds one answer; returns true when it contradicted what was known (a clock step). */
   observe(o: ServerClockObservation): boolean {
@@ -52,17 +58,25 @@ export class ServerClockEstimator {
       this.#low = low;
       this.#high = high;
       this.#observations = 1;
+      this.#settle();
       return true;
     }
     this.#low = Math.max(this.#low, low);
     this.#high = Math.min(this.#high, high);
     this.#observations++;
+    this.#settle();
     return false;
+  }
+
+  /** Keeps the offset in use while it is possible; else 0 if that is, else the middle. */
+  #settle(): void {
+    if (this.#observations > 1 && this.#used >= this.#low && this.#used <= this.#high) return;
+    this.#used = this.#low <= 0 && this.#high >= 0 ? 0 : (this.#low + this.#high) / 2;
   }
 
   estimate(): ServerClockEstimate | null {
     if (this.#observations === 0) return null;
-    return { offsetMs: (this.#low + this.#high) / 2, boundMs: (this.#high - this.#low) / 2, observations: this.#observations, steps: this.#steps };
+    return { offsetMs: this.#used, boundMs: Math.max(this.#used - this.#low, this.#high - this.#used), observations: this.#observations, steps: this.#steps };
   }
 }
 

@@ -126,6 +126,5 @@ describe('scaleproof run with the cloud-run provider against the fake APIs', () 
     expect(m.valueMs).not.toBeNull();
     expect(Math.abs(startedAtWall + m.atT! - reached.atWall)).toBeLessThanOrEqual(2 + clockBound());
     expect(m.marginMs).toBeLessThanOrEqual(1 + 2 * clockBound());
-    expect(clockBound()).toBeLessThan(100);
   });
 });

@@ -113,8 +113,9 @@ targets:
   it('scale-down: the decision is seen at the next read, ready-at-settled contains the truth within its margin', () => {
     const down = report.scaleDowns.find((d) => d.outcome === 'scaled')!;
     expect(down).toBeDefined();
-    const decision = fake.decisions.find((d) => d.to < d.from && d.atWall - startedAtWall >= down.loadChangeT - POLL_MS)!;
-    // As in ecs-cli-e2e: a scale-in decided in the last poll before the drop is counted from the drop.
+    // As in ecs-cli-e2e: a scale-in decided in the last poll before the drop is counted from the drop;
+    // one the baseline already shows is not the first decrease.
+    const decision = fake.decisions.find((d) => d.to < d.from && d.from <= down.baselineReplicas && d.atWall - startedAtWall >= down.loadChangeT - POLL_MS)!;
     expectSeenAtTheNextRead(down.firstDesiredDecrease, decision.atWall - startedAtWall, readTimes(records, 'ecs:DescribeServices'));
     const settledDesired = (down as unknown as { settledDesired: number }).settledDesired;
     const settled = fake.readiness.find((r) => r.atWall - startedAtWall >= down.loadChangeT - POLL_MS && r.running <= settledDesired)!;

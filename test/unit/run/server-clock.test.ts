@@ -44,6 +44,25 @@ describe('ServerClockEstimator', () => {
     expect(est.offsetMs).toBeGreaterThan(2000);
   });
 
+  it('keeps the offset in use while it is still possible (0 when it can be), with the bound to the farther end', () => {
+    const e = new ServerClockEstimator();
+    // Clocks that may agree: [-320, 700] holds 0, so nothing is moved.
+    e.observe({ sentWall: BASE + 300, receivedWall: BASE + 320, serverMs: BASE });
+    expect(e.estimate()).toMatchObject({ offsetMs: 0, boundMs: 700 });
+    // Narrower, still holding 0: the same offset, a smaller bound (re-read points keep their times).
+    e.observe({ sentWall: BASE + 990, receivedWall: BASE + 1010, serverMs: BASE }); // [-1010, 10]
+    expect(e.estimate()).toMatchObject({ offsetMs: 0, boundMs: 320 });
+    e.observe({ sentWall: BASE + 1995, receivedWall: BASE + 2005, serverMs: BASE + 2000 }); // [-5, 1005]
+    expect(e.estimate()).toMatchObject({ offsetMs: 0, boundMs: 10 });
+    // A server 2 s ahead: first the middle, then kept while the interval holds it.
+    const f = new ServerClockEstimator();
+    f.observe({ sentWall: BASE + 300, receivedWall: BASE + 320, serverMs: BASE + 2000 });
+    const first = f.estimate()!.offsetMs;
+    f.observe({ sentWall: BASE + 500, receivedWall: BASE + 520, serverMs: BASE + 2000 });
+    expect(f.estimate()!.offsetMs).toBe(first);
+    expect(f.estimate()!.boundMs).toBeGreaterThanOrEqual(Math.abs(first - 2000) - 500);
+  });
+
   it('ignores answers it cannot use', () => {
     const e = new ServerClockEstimator();
     e.observe({ sentWall: BASE + 10, receivedWall: BASE, serverMs: BASE });
