@@ -20,3 +20,23 @@ export const systemClock: Clock = {
     await sleepTimer(Math.max(0, ms), undefined, signal ? { signal } : undefined);
   },
 };
+
+/**
+ * A Clock whose wall time follows its monotonic time from one anchor: wallNow() = anchor wall +
+ * (now() - anchor mono). During a run everything is stamped with it, so an NTP step or a VM
+ * resume on this machine moves nothing against the monotonic timeline. `driftMs()` says how
+ * far the machine's own wall clock has moved away from it since (a step, when large).
+ */
+export interface SteadyClock extends Clock {
+  driftMs(): number;
+}
+
+export function steadyWallClock(base: Clock, anchorWall = base.wallNow(), anchorMono = base.now()): SteadyClock {
+  const wallNow = () => anchorWall + (base.now() - anchorMono);
+  return {
+    now: () => base.now(),
+    wallNow,
+    sleep: (ms, signal) => base.sleep(ms, signal),
+    driftMs: () => base.wallNow() - wallNow(),
+  };
+}

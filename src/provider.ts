@@ -10,6 +10,7 @@
 import type { Clock } from './clock.js';
 import type { Logger } from './log.js';
 import type { ZodType } from 'zod';
+import type { ServerClockEstimate } from './run/server-clock.js';
 
 /** One observation of the platform. Fields the source does not expose are left out. */
 export interface PlatformSample {
@@ -19,6 +20,12 @@ export interface PlatformSample {
   resolutionMs: number;
   /** Where it came from, e.g. `ecs:DescribeServices`, `cloudwatch:CPUUtilization`, `local:control`. */
   source: string;
+  /**
+   * True when atWall is a time the PLATFORM stamped (converted to our clock by the provider's
+   * server clock estimate), so it is only as good as that estimate; absent for times read on
+   * our own clock (when the response arrived), which are never converted.
+   */
+  platformStamped?: boolean;
   /** Replicas the autoscaler wants right now. */
   desired?: number;
   /** Replicas able to serve traffic. */
@@ -42,6 +49,8 @@ export interface PlatformEvent {
   source: string;
   type: PlatformEventType;
   message: string;
+  /** See PlatformSample.platformStamped. */
+  platformStamped?: boolean;
   /** Stable id from the platform when it has one; the poller de-duplicates on it. */
   id?: string;
   /** Replica counts before and after, for scaling decisions. */
@@ -127,6 +136,28 @@ export function managesService(p: Provider): p is Provider & ManagesService {
  */
 export interface HasMetricDelay {
   readonly metricDelayMs: number;
+}
+
+/** A platform clock estimate and what it came from (e.g. `http-date:ecs`). */
+export interface PlatformClock extends ServerClockEstimate {
+  source: string;
+}
+
+/**
+ * Optional capability: the provider estimates the platform's clock offset from its answers
+ * (HTTP `Date` headers) and converts platform-stamped times with it (`platformStamped`).
+ */
+export interface HasServerClock {
+  /**
+   * The estimate the provider converts platform-stamped times with until the next call. The
+   * poller calls it before each read, so it widens exactly the times converted with it.
+   * null while no answer has carried a usable time (times are then left as the platform says).
+   */
+  serverClockForRead(): PlatformClock | null;
+}
+
+export function hasServerClock(p: Provider): p is Provider & HasServerClock {
+  return typeof (p as Partial<HasServerClock>).serverClockForRead === 'function';
 }
 
 /** Creates a provider from its validated settings. */

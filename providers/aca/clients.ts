@@ -7,6 +7,7 @@
 import { ContainerAppsAPIClient } from '@azure/arm-appcontainers';
 import { MetricsClient } from '@azure/monitor-query-metrics';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { AzureCliCredential, CredentialUnavailableError, DefaultAzureCredential, EnvironmentCredential, ManagedIdentityCredential, WorkloadIdentityCredential } from '@azure/identity';
 import type { AcaSettings } from './settings.js';
 
@@ -74,11 +75,14 @@ export interface AcaClients {
   metrics(location: string | undefined): { client: MetricsClient; endpoint: string };
 }
 
-export function createAcaClients(settings: AcaSettings, env: Env, deps: AcaDeps = {}): AcaClients {
+/** `policies`: extra pipeline policies on every client (the provider's clock reader). */
+export function createAcaClients(settings: AcaSettings, env: Env, deps: AcaDeps = {}, policies: PipelinePolicy[] = []): AcaClients {
   const creds = deps.credential ? { arm: deps.credential, metrics: deps.metricsCredential ?? deps.credential } : credentialFor(settings, env);
   const common = {
     ...(settings.max_retries !== undefined ? { retryOptions: { maxRetries: settings.max_retries } } : {}),
     ...(deps.tlsCa ? { tlsOptions: { ca: deps.tlsCa } } : {}),
+    // Per retry: each HTTP attempt and its own answer.
+    ...(policies.length ? { additionalPolicies: policies.map((policy) => ({ policy, position: 'perRetry' as const })) } : {}),
   };
   const armEndpoint = settings.endpoints.arm ?? 'https://management.azure.com';
   const arm = new ContainerAppsAPIClient(creds.arm, settings.subscription, { ...common, endpoint: armEndpoint, credentialScopes: [`${settings.arm_audience.replace(/\/$/, '')}/.default`] });

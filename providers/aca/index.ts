@@ -11,7 +11,8 @@
  *   describe() template.scale (min/max, rules, cooldown, polling) -> ScalingConfig, warnings.
  */
 import type { ContainerApp, Revision } from '@azure/arm-appcontainers';
-import type { HasMetricDelay, PlatformEvent, PlatformSample, Provider, ProviderContext, TargetDescription } from '../../src/provider.js';
+import type { HasMetricDelay, HasServerClock, PlatformClock, PlatformEvent, PlatformSample, Provider, ProviderContext, TargetDescription } from '../../src/provider.js';
+import { azureDatePolicy, PlatformServerClock } from '../server-clock.js';
 import { ProviderError } from '../../src/errors.js';
 import { PointDedupe } from '../ecs/point-dedupe.js';
 import { createAcaClients, type AcaClients, type AcaDeps } from './clients.js';
@@ -29,7 +30,7 @@ const ACTION = {
   metrics: 'Microsoft.Insights/metrics/read',
 } as const;
 
-export class AcaProvider implements Provider, HasMetricDelay {
+export class AcaProvider implements Provider, HasMetricDelay, HasServerClock {
   readonly name = 'azure-container-apps';
   readonly metricDelayMs: number;
   readonly #s: AcaSettings;
@@ -43,11 +44,14 @@ export class AcaProvider implements Provider, HasMetricDelay {
   #replicasOn: boolean;
   #metricsOn = true;
   #warned = new Set<string>();
+  /** Azure's clock from its answers' Date headers; createdTime and metric times are converted with it. */
+  readonly #serverClock: PlatformServerClock;
 
   constructor(settings: AcaSettings, ctx: ProviderContext, deps: AcaDeps = {}) {
     this.#s = settings;
     this.#ctx = ctx;
-    this.#c = createAcaClients(settings, ctx.env, deps);
+    this.#serverClock = new PlatformServerClock(ctx.clock, 'http-date:azure');
+    this.#c = createAcaClients(settings, ctx.env, deps, [azureDatePolicy(this.#serverClock)]);
     this.metricDelayMs = settings.metric_delay;
     this.#replicasOn = settings.replicas;
   }
@@ -85,7 +89,7 @@ export class AcaProvider implements Provider, HasMetricDelay {
       const lists = await Promise.all(
         activeRevisions(revisions).map(async (rev) => {
           const res = await this.#c.arm.containerAppsRevisionReplicas.listReplicas(this.#s.resource_group, this.#s.app, rev.name!, { abortSignal: signal });
-          return res.value.map((r) => replicaView(r, rev.name!));
+          return res.value.map((r) => replicaView(r, rev.name!, (ms) => this.#serverClock.toOurs(ms)));
         }),
       );
       return lists.flat();
@@ -94,13 +98,15 @@ export class AcaProvider implements Provider, HasMetricDelay {
 
   async #metrics(signal: AbortSignal, lookbackMs = this.#s.metric_lookback): Promise<PlatformSample[]> {
     const { client, endpoint } = this.#c.metrics(this.#app?.location);
-    const end = this.#ctx.clock.wallNow();
+    // Azure Monitor reads the window on Azure's clock.
+    const end = this.#serverClock.toPlatform(this.#ctx.clock.wallNow());
     const start = Math.floor((end - lookbackMs) / 60_000) * 60_000;
     const results = await this.#call(ACTION.metrics, endpoint, () =>
       client.queryResources([this.#resourceId], ['Replicas', 'UsageNanoCores'], 'Microsoft.App/containerApps', { startTime: new Date(start), endTime: new Date(end), interval: 'PT1M', aggregation: 'Maximum,Average' }),
     );
     void signal;
-    return monitorSamples(results, this.#app ? cpuCoresPerReplica(this.#app) : undefined);
+    // Azure Monitor's grains are on Azure's clock.
+    return monitorSamples(results, this.#app ? cpuCoresPerReplica(this.#app) : undefined).map((s) => ({ ...s, atWall: this.#serverClock.toOurs(s.atWall), platformStamped: true }));
   }
 
   async describe(signal: AbortSignal): Promise<TargetDescription> {
@@ -170,6 +176,10 @@ export class AcaProvider implements Provider, HasMetricDelay {
     if (this.#warned.has(key)) return;
     this.#warned.add(key);
     this.#ctx.log.warn(`${e.message}${e.hint ? ` (hint: ${e.hint})` : ''}${off ? '; no longer reading it this run' : ''}`);
+  }
+
+  serverClockForRead(): PlatformClock | null {
+    return this.#serverClock.forRead();
   }
 
   async events(sinceWall: number): Promise<PlatformEvent[]> {

@@ -33,17 +33,21 @@ export interface ReplicaView {
   name: string;
   revision: string;
   createdAtWall?: number;
+  /** When its creation second ended, on OUR clock (createdTime is on Azure's): set when a clock converter is given. */
+  createdEndAtWall?: number;
   running: boolean;
   ready: boolean;
 }
 
 /** A replica is ready when it is Running and every (app) container reports ready. */
-export function replicaView(r: Replica, revision: string): ReplicaView {
+export function replicaView(r: Replica, revision: string, toOurs?: (platformMs: number) => number): ReplicaView {
   const containers = r.containers ?? [];
   const running = r.runningState === 'Running';
   const view: ReplicaView = { name: r.name ?? '?', revision, running, ready: running && containers.length > 0 && containers.every((c) => c.ready === true) };
   const created = ms(r.createdTime);
   if (created !== undefined) view.createdAtWall = created;
+  const end = createdEnd(view);
+  if (toOurs && end !== undefined) view.createdEndAtWall = toOurs(end);
   return view;
 }
 
@@ -74,6 +78,7 @@ export interface ReadState {
 
 /** createdTime has whole seconds: the creation happened within the second that follows it. */
 function createdEnd(r: ReplicaView): number | undefined {
+  if (r.createdEndAtWall !== undefined) return r.createdEndAtWall;
   if (r.createdAtWall === undefined) return undefined;
   return r.createdAtWall % 1000 === 0 ? r.createdAtWall + 1000 : r.createdAtWall;
 }
@@ -92,13 +97,14 @@ export function diffReads(prev: ReadState | undefined, next: ReadState): Platfor
     const up = next.desired > prev.desired;
     const firstCreated = Math.min(...created.map((r) => createdEnd(r) ?? Infinity));
     const byCreation = up && Number.isFinite(firstCreated) && firstCreated > prev.atWall && firstCreated - 1000 <= next.atWall;
-    const at = byCreation ? { atWall: Math.min(firstCreated, next.atWall), resolutionMs: 1000 } : { atWall: next.atWall, resolutionMs: gap };
+    const stamped = created.some((r) => r.createdEndAtWall !== undefined) ? { platformStamped: true } : {};
+    const at = byCreation ? { atWall: Math.min(firstCreated, next.atWall), resolutionMs: 1000, ...stamped } : { atWall: next.atWall, resolutionMs: gap };
     out.push({ ...at, source: SOURCE.revisions, type: up ? 'scale-up' : 'scale-down', message: `active revisions scaled from ${prev.desired} to ${next.desired} replicas`, id: `aca-scale:${next.atWall}:${prev.desired}->${next.desired}`, from: prev.desired, to: next.desired });
   }
   if (!next.replicas || !prev.replicas) return out;
   for (const r of created) {
     const end = createdEnd(r);
-    out.push({ atWall: end === undefined ? next.atWall : Math.min(end, next.atWall), resolutionMs: end !== undefined ? 1000 : gap, source: SOURCE.replicas, type: 'info', message: `replica ${r.name} of revision ${r.revision} created`, id: `aca-replica:${r.name}:created` });
+    out.push({ atWall: end === undefined ? next.atWall : Math.min(end, next.atWall), resolutionMs: end !== undefined ? 1000 : gap, ...(r.createdEndAtWall !== undefined ? { platformStamped: true } : {}), source: SOURCE.replicas, type: 'info', message: `replica ${r.name} of revision ${r.revision} created`, id: `aca-replica:${r.name}:created` });
   }
   for (const r of next.replicas.values()) {
     if (r.ready && !prev.replicas.get(r.name)?.ready) out.push({ atWall: next.atWall, resolutionMs: gap, source: SOURCE.replicas, type: 'replica-ready', message: `replica ${r.name} is ready`, id: `aca-replica:${r.name}:ready` });

@@ -14,7 +14,8 @@ import { MetricServiceClient } from '@google-cloud/monitoring';
 import { ServicesClient } from '@google-cloud/run';
 import { GoogleAuth, OAuth2Client } from 'google-auth-library';
 import { ProviderError } from '../../src/errors.js';
-import type { HasMetricDelay, PlatformEvent, PlatformSample, Provider, ProviderContext, ProviderFactory, TargetDescription } from '../../src/provider.js';
+import type { HasMetricDelay, HasServerClock, PlatformClock, PlatformEvent, PlatformSample, Provider, ProviderContext, ProviderFactory, TargetDescription } from '../../src/provider.js';
+import { grpcDateOptions, PlatformServerClock } from '../server-clock.js';
 import {
   METRICS,
   PROVIDER,
@@ -56,7 +57,7 @@ const MAX_LOG_PAGES = 20;
 
 export const createCloudRunProvider: ProviderFactory<CloudRunSettings> = (settings, ctx) => new CloudRunProvider(settings, ctx);
 
-export class CloudRunProvider implements Provider, HasMetricDelay {
+export class CloudRunProvider implements Provider, HasMetricDelay, HasServerClock {
   readonly name = PROVIDER;
   readonly metricDelayMs: number;
   readonly #s: CloudRunSettings;
@@ -75,6 +76,8 @@ export class CloudRunProvider implements Provider, HasMetricDelay {
   #logsOff: string | null = null;
   #logsFailing = false;
   #closed = false;
+  /** Google's clock from the `date` header of each gRPC answer; metric points and log lines are on it. */
+  readonly #serverClock: PlatformServerClock;
 
   constructor(settings: CloudRunSettings, ctx: ProviderContext) {
     this.#s = settings;
@@ -84,21 +87,23 @@ export class CloudRunProvider implements Provider, HasMetricDelay {
     const runEndpoint = settings.endpoint ? splitEndpoint(settings.endpoint) : {};
     const monEndpoint = settings.monitoring_endpoint ? splitEndpoint(settings.monitoring_endpoint) : runEndpoint;
     const logEndpoint = settings.logging_endpoint ? splitEndpoint(settings.logging_endpoint) : runEndpoint;
+    this.#serverClock = new PlatformServerClock(ctx.clock, 'http-date:google-cloud');
+    const clockOptions = grpcDateOptions(this.#serverClock, grpc);
     if (settings.insecure) {
       // Emulator mode: plaintext, and a static token so the SDK never looks for credentials
       // (no ADC lookup, no metadata-server probe).
       const authClient = new OAuth2Client();
       authClient.setCredentials({ access_token: 'emulator', expiry_date: Date.now() + 365 * 24 * 3600e3 });
-      const common = { sslCreds: grpc.credentials.createInsecure(), authClient };
+      const common = { sslCreds: grpc.credentials.createInsecure(), authClient, ...clockOptions };
       this.#run = new ServicesClient({ ...common, ...runEndpoint });
       this.#mon = new MetricServiceClient({ ...common, ...monEndpoint });
       this.#logs = settings.logs ? new LoggingServiceV2Client({ ...common, ...logEndpoint }) : null;
       this.#credentials = `none (insecure emulator mode, ${settings.endpoint})`;
     } else {
       const auth = new GoogleAuth({ scopes: ['https://www.googleapis.com/auth/cloud-platform'], ...(settings.credentials_file ? { keyFilename: settings.credentials_file } : {}) });
-      this.#run = new ServicesClient({ auth, ...runEndpoint });
-      this.#mon = new MetricServiceClient({ auth, ...monEndpoint });
-      this.#logs = settings.logs ? new LoggingServiceV2Client({ auth, ...logEndpoint }) : null;
+      this.#run = new ServicesClient({ auth, ...clockOptions, ...runEndpoint });
+      this.#mon = new MetricServiceClient({ auth, ...clockOptions, ...monEndpoint });
+      this.#logs = settings.logs ? new LoggingServiceV2Client({ auth, ...clockOptions, ...logEndpoint }) : null;
       const gac = ctx.env.GOOGLE_APPLICATION_CREDENTIALS;
       this.#credentials = settings.credentials_file
         ? `the service-account key ${settings.credentials_file} (settings.credentials_file)`
@@ -162,7 +167,7 @@ export class CloudRunProvider implements Provider, HasMetricDelay {
         const [entries, next]: [unknown[], ListRequest | null | undefined, unknown] = await this.#logs.listLogEntries(request, { timeout: 20_000, maxRetries: 0, autoPaginate: false });
         for (const entry of entries) {
           const event = instanceEvent(entry as LogEntry);
-          if (event?.id) this.#logEvents.set(event.id, event);
+          if (event?.id) this.#logEvents.set(event.id, this.#toOurs(event));
         }
         request = next;
       }
@@ -240,8 +245,18 @@ export class CloudRunProvider implements Provider, HasMetricDelay {
       this.#readLogs(start, signal),
     ]);
     const align = this.#s.alignment_period;
-    this.#requestEvents = requestEvents(req, lat, align);
-    return this.#fresh([...instanceSamples(inst, align), ...cpuSamples(cpu, align)]);
+    this.#requestEvents = requestEvents(req, lat, align).map((e) => this.#toOurs(e));
+    // Keyed on the platform's own times (stable across reads), then converted.
+    return this.#fresh([...instanceSamples(inst, align), ...cpuSamples(cpu, align)]).map((s) => this.#toOurs(s));
+  }
+
+  /** Every Cloud Run time (metric point, log line) is Google's: on our clock, marked as such. */
+  #toOurs<T extends { atWall: number }>(x: T): T {
+    return { ...x, atWall: this.#serverClock.toOurs(x.atWall), platformStamped: true };
+  }
+
+  serverClockForRead(): PlatformClock | null {
+    return this.#serverClock.forRead();
   }
 
   async events(sinceWall: number): Promise<PlatformEvent[]> {

@@ -17,7 +17,8 @@ import { DescribeClustersCommand, DescribeServicesCommand, DescribeTaskDefinitio
 import { DescribeScalableTargetsCommand, paginateDescribeScalingActivities, paginateDescribeScalingPolicies, type ScalingActivity, type ScalingPolicy } from '@aws-sdk/client-application-auto-scaling';
 import { DescribeAlarmsCommand, GetMetricDataCommand, type MetricAlarm, type MetricDataQuery, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { HasMetricDelay, PlatformEvent, PlatformSample, Provider, ProviderContext, ProviderFactory, TargetDescription } from '../../src/provider.js';
+import type { HasMetricDelay, HasServerClock, PlatformClock, PlatformEvent, PlatformSample, Provider, ProviderContext, ProviderFactory, TargetDescription } from '../../src/provider.js';
+import { observeAwsDates, PlatformServerClock } from '../server-clock.js';
 import { ProviderError } from '../../src/errors.js';
 import { createEcsClients, type EcsClients } from './clients.js';
 import { ecsScalingConfig } from './config-map.js';
@@ -42,7 +43,10 @@ interface ServiceRead {
 }
 const lastName = (arnOrName: string) => arnOrName.split('/').pop() ?? arnOrName;
 
-export class EcsProvider implements Provider, HasMetricDelay {
+/** Marks what carries a platform-stamped time (already converted to our clock by the client middleware). */
+const stamped = <T extends object>(x: T): T => ({ ...x, platformStamped: true });
+
+export class EcsProvider implements Provider, HasMetricDelay, HasServerClock {
   readonly name = 'aws-ecs';
   readonly metricDelayMs: number;
   readonly #s: EcsSettings;
@@ -68,11 +72,15 @@ export class EcsProvider implements Provider, HasMetricDelay {
   #taskEvents = new Map<string, PlatformEvent>();
   /** EC2 instance id of each container instance (bridge / host targets), asked once per ARN. */
   readonly #instances: ContainerInstanceIds;
+  /** AWS's clock from its answers' Date headers; every Date in an answer is converted with it. */
+  readonly #serverClock: PlatformServerClock;
 
   constructor(settings: EcsSettings, ctx: ProviderContext) {
     this.#s = settings;
     this.#ctx = ctx;
     this.#c = createEcsClients(settings, ctx.env);
+    this.#serverClock = new PlatformServerClock(ctx.clock, 'http-date:aws-ecs');
+    for (const client of [this.#c.ecs, this.#c.aas, this.#c.cw, this.#c.elb]) observeAwsDates(client, this.#serverClock);
     this.#instances = new ContainerInstanceIds(this.#c.ecs, settings.cluster, (fn) => this.#call(DESCRIBE_CONTAINER_INSTANCES, this.#c.endpoints.ecs, fn, `container instances of cluster ${this.#clusterName}`));
     this.metricDelayMs = settings.metric_delay;
     this.#periodMs = settings.metric_period;
@@ -255,7 +263,8 @@ export class EcsProvider implements Provider, HasMetricDelay {
   async #metrics(signal: AbortSignal, probe = false): Promise<PlatformSample[]> {
     const periodMs = this.#periodMs ?? 60_000;
     const { queries, meaning } = this.#metricQueries(periodMs);
-    const end = this.#ctx.clock.wallNow();
+    // CloudWatch reads the window on AWS's clock.
+    const end = this.#serverClock.toPlatform(this.#ctx.clock.wallNow());
     const start = Math.floor((end - (probe ? periodMs * 5 : this.#s.metric_lookback)) / periodMs) * periodMs;
     const pages = await this.#call('cloudwatch:GetMetricData', this.#c.endpoints.cw, async () => {
       const out: MetricDataResult[][] = [];
@@ -269,7 +278,7 @@ export class EcsProvider implements Provider, HasMetricDelay {
       } while (token && out.length < 10);
       return out;
     });
-    return metricSamples(mergeMetricPages(pages), meaning, periodMs);
+    return metricSamples(mergeMetricPages(pages), meaning, periodMs).map(stamped);
   }
 
   /** The service's tasks: ListTasks (paginated) then DescribeTasks, 100 at a time. */
@@ -438,11 +447,11 @@ export class EcsProvider implements Provider, HasMetricDelay {
 
   async events(sinceWall: number, signal: AbortSignal): Promise<PlatformEvent[]> {
     const { svc } = await this.#describeService(signal, true);
-    const out = [...serviceEvents(svc.events), ...deploymentEvents(svc.deployments), ...this.#taskEvents.values()];
+    const out = [...serviceEvents(svc.events).map(stamped), ...deploymentEvents(svc.deployments).map(stamped), ...this.#taskEvents.values()];
     if (!this.#disabled.has('application-autoscaling:DescribeScalingActivities')) {
       try {
         const acts = await this.#activities(sinceWall, signal);
-        out.push(...activityEvents(acts, (at) => this.#desiredBefore(at)));
+        out.push(...activityEvents(acts, (at) => this.#desiredBefore(at)).map(stamped));
       } catch (err) {
         this.#soft('application-autoscaling:DescribeScalingActivities', err);
       }
@@ -457,6 +466,10 @@ export class EcsProvider implements Provider, HasMetricDelay {
       found = h.desired;
     }
     return found;
+  }
+
+  serverClockForRead(): PlatformClock | null {
+    return this.#serverClock.forRead();
   }
 
   async close(): Promise<void> {

@@ -231,7 +231,8 @@ export function readySamples(tasks: readonly Task[], r: Readiness, readAtWall: n
     const fresh = [...new Set(starts.filter((x) => x > prevReadStartWall && x < readAtWall))].sort((a, b) => a - b);
     for (const start of fresh) {
       const before = starts.filter((x) => x < start).length;
-      out.push(at(start - 1, before), at(start, starts.filter((x) => x <= start).length));
+      // Times from the tasks' startedAt: the platform stamped them.
+      out.push({ ...at(start - 1, before), platformStamped: true }, { ...at(start, starts.filter((x) => x <= start).length), platformStamped: true });
     }
   }
   // The count at the read stands for the whole read (ListTasks .. the last call of the read).
@@ -256,6 +257,7 @@ export function readyEvents(tasks: readonly Task[], r: Readiness, readAtWall: nu
     const precise = r.precise && started !== undefined;
     out.push({
       atWall: precise ? started : readAtWall,
+      ...(precise ? { platformStamped: true } : {}),
       resolutionMs: precise || prevReadStartWall === null ? 0 : readAtWall - prevReadStartWall,
       source: r.source,
       type: 'replica-ready',

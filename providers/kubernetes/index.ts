@@ -15,7 +15,8 @@
 import * as k8s from '@kubernetes/client-node';
 import type { Logger } from '../../src/log.js';
 import { ProviderError } from '../../src/errors.js';
-import type { PlatformEvent, PlatformSample, Provider, ProviderContext, ProviderFactory, TargetDescription } from '../../src/provider.js';
+import type { HasServerClock, PlatformClock, PlatformEvent, PlatformSample, Provider, ProviderContext, ProviderFactory, TargetDescription } from '../../src/provider.js';
+import { kubernetesDateMiddleware, PlatformServerClock } from '../server-clock.js';
 import { permissionLabel, permissionsNeeded, roleYaml, type Permission } from './access.js';
 import { PROVIDER, toProviderError, type Call, type CredentialChain } from './errors.js';
 import { loadKubeConfig } from './kubeconfig.js';
@@ -68,12 +69,14 @@ const PLURAL: Record<WorkloadKind, 'deployments' | 'statefulsets'> = { Deploymen
 
 export const createKubernetesProvider: ProviderFactory<KubernetesSettings> = (settings, ctx) => new KubernetesProvider(settings, ctx);
 
-export class KubernetesProvider implements Provider {
+export class KubernetesProvider implements Provider, HasServerClock {
   readonly name = PROVIDER;
   readonly #s: KubernetesSettings;
   readonly #ctx: ProviderContext;
   readonly #log: Logger;
   readonly #kc: k8s.KubeConfig;
+  /** The API server's clock from its answers' Date headers; object times are converted with it. */
+  readonly #serverClock: PlatformServerClock;
   readonly #chain: CredentialChain;
   readonly #ns: string;
   readonly #apps: k8s.AppsV1Api;
@@ -123,11 +126,12 @@ export class KubernetesProvider implements Provider {
     this.#kc = loaded.kc;
     this.#chain = loaded.chain;
     this.#ns = settings.namespace ?? loaded.contextNamespace ?? 'default';
-    this.#apps = this.#kc.makeApiClient(k8s.AppsV1Api);
-    this.#autoscaling = this.#kc.makeApiClient(k8s.AutoscalingV2Api);
-    this.#core = this.#kc.makeApiClient(k8s.CoreV1Api);
-    this.#custom = this.#kc.makeApiClient(k8s.CustomObjectsApi);
-    this.#authz = this.#kc.makeApiClient(k8s.AuthorizationV1Api);
+    this.#serverClock = new PlatformServerClock(ctx.clock, 'http-date:kubernetes');
+    this.#apps = this.#client(k8s.AppsV1Api);
+    this.#autoscaling = this.#client(k8s.AutoscalingV2Api);
+    this.#core = this.#client(k8s.CoreV1Api);
+    this.#custom = this.#client(k8s.CustomObjectsApi);
+    this.#authz = this.#client(k8s.AuthorizationV1Api);
     this.#hpaName = settings.hpa;
     this.#kind = settings.statefulset !== undefined ? 'StatefulSet' : 'Deployment';
     this.#depName = settings.deployment ?? settings.statefulset;
@@ -589,7 +593,33 @@ export class KubernetesProvider implements Provider {
     this.#recordState(seen);
   }
 
-  #onHpa(old: Hpa | undefined, cur: Hpa | undefined, seen: Seen): void {
+  /**
+   * kc.makeApiClient, plus a middleware that reads the API server's clock from each answer's
+   * `date` header: object times (lastTransitionTime, lastScaleTime, event times) are on it.
+   */
+  #client<T>(api: new (config: k8s.Configuration) => T): T {
+    const cluster = this.#kc.getCurrentCluster();
+    if (!cluster) return this.#kc.makeApiClient(api as never) as T;
+    return new api(
+      k8s.createConfiguration({
+        baseServer: new k8s.ServerConfiguration(cluster.server, {}),
+        authMethods: { default: this.#kc },
+        promiseMiddleware: [kubernetesDateMiddleware(this.#serverClock)],
+      }),
+    );
+  }
+
+  /** The notification, able to convert the API server's times to ours. */
+  #clocked(seen: Seen): Seen {
+    return { ...seen, toOurs: (apiMs) => this.#serverClock.toOurs(apiMs) };
+  }
+
+  serverClockForRead(): PlatformClock | null {
+    return this.#serverClock.forRead();
+  }
+
+  #onHpa(old: Hpa | undefined, cur: Hpa | undefined, rawSeen: Seen): void {
+    const seen = this.#clocked(rawSeen);
     if (cur) {
       for (const e of hpaConditionEvents(old, cur, seen)) this.#addEvent(e);
       if (!this.#eventsReadable || !this.#evR) {
@@ -604,7 +634,7 @@ export class KubernetesProvider implements Provider {
   }
 
   #onPod(old: Pod | undefined, cur: Pod | undefined, seen: Seen): void {
-    for (const e of podEvents(old, cur, seen)) this.#addEvent(e);
+    for (const e of podEvents(old, cur, this.#clocked(seen))) this.#addEvent(e);
     this.#recordState(seen);
   }
 
@@ -620,7 +650,7 @@ export class KubernetesProvider implements Provider {
     if (!cur) return;
     const m = cur.reason === 'SuccessfulRescale' ? /^New size: (\d+)/.exec(cur.message ?? '') : null;
     const from = m && seen.live ? this.#sizeBefore(Number(m[1])) : undefined;
-    this.#addEvent(hpaEvent(cur, seen, from));
+    this.#addEvent(hpaEvent(cur, this.#clocked(seen), from));
   }
 
   #currentValues(): WorkloadValues {
@@ -719,7 +749,9 @@ export class KubernetesProvider implements Provider {
       }
       this.#metrics = 'ok';
       const pods = this.#podR ? new Map([...this.#podR.items.values()].map((p) => [p.metadata?.name ?? '', p] as const)) : undefined;
-      return podMetricsSample(items, pods, deployment?.spec?.template?.spec ?? this.#follower?.template);
+      const metrics = podMetricsSample(items, pods, deployment?.spec?.template?.spec ?? this.#follower?.template);
+      // metrics-server stamps its window end with the API side's clock.
+      return metrics && { ...metrics, atWall: this.#serverClock.toOurs(metrics.atWall), platformStamped: true };
     } catch (err) {
       if (signal.aborted) throw err;
       const e = err instanceof ProviderError ? err : toProviderError(err, { verb: 'list', group: 'metrics.k8s.io', resource: 'pods', namespace: this.#ns }, this.#chain);

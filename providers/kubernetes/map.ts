@@ -148,6 +148,8 @@ export interface Seen {
   stamp: number;
   /** True for a notification on a live watch; false for an initial list, relist or poll. */
   live: boolean;
+  /** The API server's time -> ours (its clock estimate); absent: API times are taken as ours. */
+  toOurs?: (apiMs: number) => number;
 }
 
 // ---------------------------------------------------------------- units
@@ -251,12 +253,14 @@ export function workloadValues(s: { hpa?: Hpa; deployment?: Deployment; pods?: I
 }
 
 /** When to place a change: the arrival time of a live notification, else the API's own time. */
-export function when(seen: Seen, apiMs: number | undefined): { atWall: number; resolutionMs: number } {
-  if (apiMs === undefined) return { atWall: seen.stamp, resolutionMs: 0 };
+export function when(seen: Seen, rawApiMs: number | undefined): { atWall: number; resolutionMs: number; platformStamped?: boolean } {
+  if (rawApiMs === undefined) return { atWall: seen.stamp, resolutionMs: 0 };
+  // API times are on the API server's clock: compared with, and reported on, ours.
+  const apiMs = seen.toOurs ? seen.toOurs(rawApiMs) : rawApiMs;
   // A live notification that agrees with the API time (1 s precision) is the precise one.
   // A late one (a resumed watch replaying what it missed, a relist) is placed at the API time.
   if (seen.live && seen.stamp - apiMs > -1000 && seen.stamp - apiMs < 2000) return { atWall: seen.stamp, resolutionMs: 0 };
-  return { atWall: apiMs, resolutionMs: 1000 };
+  return { atWall: apiMs, resolutionMs: 1000, ...(seen.toOurs ? { platformStamped: true } : {}) };
 }
 
 /** replica-ready / replica-stopped / info events from one pod change (old or cur may be absent). */

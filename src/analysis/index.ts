@@ -13,6 +13,7 @@ import { findLoadChanges } from './load-changes.js';
 import { mergeUnfinishedChanges } from './merge-changes.js';
 import { sustainedThroughput, wholeRunSlice } from './load-slices.js';
 import { collectNotes } from './notes.js';
+import { clockNotes, platformClocks } from './clocks.js';
 import { replicaStats, utilization } from './replicas.js';
 import { analyzeScaleDown, checkedMoment } from './scale-down.js';
 import { analyzeScaleUp, type ReplicaSeries } from './scale-up.js';
@@ -74,6 +75,7 @@ export function analyze(timeline: Timeline): AnalysisResult {
     if (slice) loadByTag[key] = slice;
   }
 
+  const clocks = platformClocks(timeline);
   const result: AnalysisResult = {
     runId: header.runId,
     profileName: profile.name ?? header.profilePath,
@@ -95,7 +97,8 @@ export function analyze(timeline: Timeline): AnalysisResult {
     flapping: findFlaps(data.desired, changes, profile.analysis.flap_window),
     checks: [],
     verdict: 'pass',
-    notes: collectNotes(timeline, runSlice),
+    notes: [...clockNotes(clocks), ...collectNotes(timeline, runSlice)],
+    ...(clocks.length ? { platformClocks: clocks } : {}),
   };
   const requestScopes = Object.fromEntries(
     Object.keys(profile.targets.requests ?? {}).map((name) => [name, requestScope(name, loadByRequest[name] ?? null, sustainedByRequest[name] ?? null, unservedByRequest[name] ?? null)]),

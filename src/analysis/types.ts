@@ -144,6 +144,16 @@ export interface CheckResult {
   detail?: string;
 }
 
+export interface PlatformClockSummary {
+  source: string;
+  /** Platform minus ours, ms. */
+  offsetMs: number;
+  /** The true offset lies within offsetMs +- boundMs. */
+  boundMs: number;
+  observations: number;
+  steps: number;
+}
+
 export interface AnalysisResult {
   runId: string;
   profileName: string;
@@ -171,6 +181,12 @@ export interface AnalysisResult {
   checks: CheckResult[];
   /** 'pass' when every check passed; 'fail' when any failed; 'unknown' when none failed but some are unknown. */
   verdict: 'pass' | 'fail' | 'unknown';
+  /**
+   * The platform's clock against this machine's, per source (the last estimate of the run;
+   * `steps` counts the times it stepped). Platform-stamped times were converted with it and their
+   * margins widened by its bound. Absent when the provider gave no estimate.
+   */
+  platformClocks?: PlatformClockSummary[];
   /** Things the reader must know: gaps, generator saturation, skipped lines. */
   notes: string[];
   /** Test-type report, capacity per replica, right-sizing and cost (src/insights). */

@@ -13,6 +13,7 @@ import type {
   UnservedRate,
   ScaleDownTransition,
   ScaleUpTransition,
+  PlatformClockSummary,
 } from '../analysis/types.js';
 import type { ScalingRule } from '../provider.js';
 import type { ReportContext } from './context.js';
@@ -65,6 +66,8 @@ export interface JsonReport {
   cpu: { meanPct: number | null; maxPct: number | null };
   memory: { meanPct: number | null; maxPct: number | null };
   flapping: FlapReport;
+  /** The platform's clock against this machine's, per source (empty when the provider gave no estimate). */
+  platformClocks: PlatformClockSummary[];
   notes: string[];
   /** Test-type report, capacity per replica, right-sizing and cost; null when not computed. */
   insights: Insights | null;
@@ -90,6 +93,7 @@ export function buildJsonReport(result: AnalysisResult, ctx: ReportContext): Jso
     cpu: result.cpu,
     memory: result.memory,
     flapping: result.flapping,
+    platformClocks: result.platformClocks ?? [],
     notes: result.notes,
     insights: result.insights ?? null,
   };

@@ -9,12 +9,17 @@
  * killed mid-outage still shows it. Errors no retry can fix (credentials expired, a permission
  * removed mid-run) are gaps too, with a warning: the run goes on and reads resume if they can.
  * Data that stops advancing (a cache, a stuck metric pipeline) is read as a gap as well.
+ * Clocks: before each read the provider says which platform clock estimate it converts with
+ * (HasServerClock); platform-stamped samples and events are widened by its bound, and the
+ * estimate is written as a `clock` record when it settles or moves. A step of this machine's
+ * wall clock (against the run's steady one) is written and warned about too.
  */
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { ProviderError } from '../errors.js';
-import type { PlatformEvent, PlatformSample, Provider } from '../provider.js';
+import { hasServerClock, type PlatformClock, type PlatformEvent, type PlatformSample, type Provider } from '../provider.js';
 import type { EventRecord, SampleRecord, TimelineRecord } from '../timeline/types.js';
+import { changedMaterially, widenForClock } from './server-clock.js';
 import { DEFAULT_BACKOFF, isRetryable, retryDecision, type BackoffPolicy } from './retry.js';
 import { SeenSet } from './seen-set.js';
 import { formatDuration } from '../units.js';
@@ -28,6 +33,8 @@ import { formatDuration } from '../units.js';
 export const MIN_DEADLINE_MS = 1000;
 /** Data older than this (plus the provider's metric delay and resolution) at fetch time is stale. */
 const MIN_STALE_MS = 10_000;
+/** A clock offset (or an uncertainty) above this is warned about: it is larger than most margins. */
+export const CLOCK_WARN_MS = 1000;
 
 export interface PollerOptions {
   provider: Provider;
@@ -43,6 +50,8 @@ export interface PollerOptions {
   backoff?: BackoffPolicy;
   /** How late platform data may arrive before it counts as stale (default from the poll interval and metric delay). */
   staleAfterMs?: number;
+  /** This machine's wall clock minus the run's steady wall clock (SteadyClock.driftMs): a step shows here. */
+  wallDriftMs?: () => number;
 }
 
 export interface PollerStats {
@@ -73,6 +82,11 @@ export class Poller {
   #eventsFailing = false;
   readonly #warnedKinds = new Set<string>();
   #successes = 0;
+  /** The platform clock estimate of the current read, and the last one written. */
+  #clock: PlatformClock | null = null;
+  #clockWritten: PlatformClock | null = null;
+  #clockWarned = false;
+  #wallDriftWritten = 0;
   #firstSample: { resolve: () => void; promise: Promise<void> };
   readonly stats: PollerStats = { reads: 0, failures: 0, retries: 0, gapRecords: 0 };
   latest: SampleRecord | null = null;
@@ -145,6 +159,7 @@ export class Poller {
     for (let attempt = 0; ; attempt++) {
       const fetchedT = this.#t();
       this.stats.reads++;
+      this.#checkClocks(fetchedT);
       try {
         const samples = await this.#withDeadline((s) => this.#o.provider.sample(s), signal, deadline - clock.now());
         this.#accept(samples, fetchedT);
@@ -238,7 +253,52 @@ export class Poller {
     return ageMs > limit ? `stale platform data: no sample newer than ${formatDuration(limit)}` : null;
   }
 
-  #appendSample(s: PlatformSample, fetchedT: number): void {
+  /** Takes the provider's clock estimate for this read (writing it when it moved) and checks our own wall clock. */
+  #checkClocks(t: number): void {
+    const drift = this.#o.wallDriftMs?.();
+    if (drift !== undefined && Number.isFinite(drift) && Math.abs(drift - this.#wallDriftWritten) > CLOCK_WARN_MS) {
+      this.#wallDriftWritten = drift;
+      this.#o.append({ kind: 'clock', t, source: 'local-wall', offsetMs: Math.round(drift), boundMs: 0, observations: 0, step: true });
+      const message = `this machine's wall clock stepped by ${formatDuration(Math.abs(drift))} ${drift > 0 ? 'forward' : 'back'} during the run (NTP or a VM resume?): run times follow the monotonic clock and were not moved by it`;
+      this.#o.log.warn(message);
+      this.#o.append({ kind: 'note', t, level: 'warning', message });
+    }
+    const p = this.#o.provider;
+    if (!hasServerClock(p)) return;
+    let c: PlatformClock | null = null;
+    try {
+      c = p.serverClockForRead();
+    } catch {
+      c = null;
+    }
+    if (!c || !Number.isFinite(c.offsetMs) || !(c.boundMs >= 0)) {
+      this.#clock = null;
+      return;
+    }
+    this.#clock = c;
+    if (!changedMaterially(this.#clockWritten, c)) return;
+    const step = this.#clockWritten !== null && c.steps !== this.#clockWritten.steps;
+    this.#clockWritten = c;
+    this.#o.append({ kind: 'clock', t, source: c.source, offsetMs: Math.round(c.offsetMs), boundMs: Math.ceil(c.boundMs), observations: c.observations, ...(step ? { step: true } : {}) });
+    if (step) this.#warn(t, `the platform clock (${c.source}) stepped during the run: its offset is now ${signed(c.offsetMs)} (+-${formatDuration(c.boundMs)}); later platform times are converted with the new offset (a time it stamped before its step may be off by up to the step)`);
+    else if (!this.#clockWarned && Math.abs(c.offsetMs) > CLOCK_WARN_MS) {
+      this.#clockWarned = true;
+      this.#warn(t, `the platform clock (${c.source}) is ${formatDuration(Math.abs(c.offsetMs))} ${c.offsetMs > 0 ? 'ahead of' : 'behind'} this machine's (+-${formatDuration(c.boundMs)}): platform times were converted to this machine's clock`);
+    }
+  }
+
+  #warn(t: number, message: string): void {
+    this.#o.log.warn(message);
+    this.#o.append({ kind: 'note', t, level: 'warning', message });
+  }
+
+  /** A platform-stamped time is only as good as the clock estimate it was converted with. */
+  #widened<T extends { atWall: number; resolutionMs: number; platformStamped?: boolean }>(x: T): T {
+    return x.platformStamped && this.#clock ? widenForClock(x, this.#clock.boundMs) : x;
+  }
+
+  #appendSample(raw: PlatformSample, fetchedT: number): void {
+    const s = this.#widened(raw);
     const { atWall, source, resolutionMs, ...values } = s;
     this.#newestAtWall = Math.max(this.#newestAtWall ?? atWall, atWall);
     this.#maxResolutionMs = Math.max(this.#maxResolutionMs, resolutionMs);
@@ -248,9 +308,10 @@ export class Poller {
     this.#o.append(record);
   }
 
-  #appendEvent(e: PlatformEvent, fetchedT: number): void {
-    const key = e.id ?? `${e.source}|${e.atWall}|${e.message}`;
+  #appendEvent(raw: PlatformEvent, fetchedT: number): void {
+    const key = raw.id ?? `${raw.source}|${raw.atWall}|${raw.message}`;
     if (this.#seenEvents.has(key, '')) return;
+    const e = this.#widened(raw);
     const { atWall, ...rest } = e;
     const record: EventRecord = { kind: 'event', t: atWall - this.#o.startedAtWall, fetchedT, ...rest };
     this.#o.append(record);
@@ -305,6 +366,8 @@ export class Poller {
     }
   }
 }
+
+const signed = (ms: number) => `${ms < 0 ? '-' : '+'}${formatDuration(Math.abs(ms))}`;
 
 function describe(err: unknown): string {
   if (err instanceof ProviderError) return `${err.message}${err.kind === 'throttled' ? ' (throttled)' : ''}`;

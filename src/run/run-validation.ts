@@ -13,7 +13,7 @@
  * Secrets are scrubbed from every record, log line and error at the point they are produced.
  */
 import path from 'node:path';
-import type { Clock } from '../clock.js';
+import { steadyWallClock, type Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { UsageError } from '../errors.js';
 import type { LoadEngine } from '../load/types.js';
@@ -76,7 +76,10 @@ export async function runValidation(opts: RunOptions, deps: RunDeps): Promise<Ru
 
 async function run(opts: RunOptions, deps: RunDeps, scrub: Scrubber): Promise<RunOutcome> {
   const { profile } = opts;
-  const { clock, log } = deps;
+  const { log } = deps;
+  // Wall time during the run follows the monotonic clock: a step of this machine's clock (NTP,
+  // a VM resume) moves neither our stamps nor platform times against the timeline.
+  const clock = steadyWallClock(deps.clock);
   const ctx: ProviderContext = { clock, log, env: deps.env };
   const stopper = new RunStopper();
   const signal = AbortSignal.any([opts.signal, stopper.signal]);
@@ -155,7 +158,7 @@ async function run(opts: RunOptions, deps: RunDeps, scrub: Scrubber): Promise<Ru
   let poller: Poller | null = null;
   try {
     if (provider) {
-      poller = new Poller({ provider, clock, log, pollIntervalMs, runStartMono, startedAtWall, append: (r) => writer.append(r), ...(deps.random ? { random: deps.random } : {}) });
+      poller = new Poller({ provider, clock, log, pollIntervalMs, runStartMono, startedAtWall, append: (r) => writer.append(r), wallDriftMs: () => clock.driftMs(), ...(deps.random ? { random: deps.random } : {}) });
       poller.start();
       // A baseline read before load, so the first load change has a "before" to compare with.
       const ok = await poller.firstRead(Math.max(5000, pollIntervalMs * 3), signal);

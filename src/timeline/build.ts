@@ -15,6 +15,7 @@ export function buildTimeline(records: Iterable<TimelineRecord>, skippedLines = 
     events: [],
     gaps: [],
     notes: [],
+    clocks: [],
     end: null,
     skippedLines,
     revisedPoints: [],
@@ -39,6 +40,7 @@ export function buildTimeline(records: Iterable<TimelineRecord>, skippedLines = 
       case 'event': tl.events.push(r); break;
       case 'gap': tl.gaps.push(r); break;
       case 'note': tl.notes.push(r); break;
+      case 'clock': tl.clocks.push(r); break;
       case 'end': tl.end = r; break;
     }
   }

@@ -107,6 +107,7 @@ export const recordShapes = {
     fetchedT: time,
     resolutionMs: span,
     source: str,
+    platformStamped: z.boolean().optional(),
     desired: nonNeg.optional(),
     ready: nonNeg.optional(),
     pending: nonNeg.optional(),
@@ -122,12 +123,14 @@ export const recordShapes = {
     source: str,
     type: platformEventTypes,
     message: str,
+    platformStamped: z.boolean().optional(),
     id: str.optional(),
     from: nonNeg.optional(),
     to: nonNeg.optional(),
   }),
   gap: z.looseObject({ kind: z.literal('gap'), t: time, untilT: time, reason: str }),
   note: z.looseObject({ kind: z.literal('note'), t: time, level: z.enum(['info', 'warning']), message: str }),
+  clock: z.looseObject({ kind: z.literal('clock'), t: time, source: str, offsetMs: time, boundMs: span, observations: nonNeg, step: z.boolean().optional() }),
   end: z.looseObject({ kind: z.literal('end'), t: time, status: z.enum(['completed', 'interrupted', 'aborted', 'failed']), reason: str.optional() }),
 } as const;
 
@@ -158,6 +161,7 @@ export function isValidLoadRecord(r: Record<string, unknown>): boolean {
 export function isValidSampleRecord(r: Record<string, unknown>): boolean {
   if (!isTime(r.t) || !isTime(r.fetchedT) || !isNum(r.resolutionMs, 0, MAX_TIMELINE_SPAN_MS) || typeof r.source !== 'string') return false;
   for (const k of ['desired', 'ready', 'pending', 'running'] as const) if (r[k] !== undefined && !isCount(r[k])) return false;
+  if (r.platformStamped !== undefined && typeof r.platformStamped !== 'boolean') return false;
   return (r.cpuPct === undefined || isNum(r.cpuPct)) && (r.memPct === undefined || isNum(r.memPct));
 }
 

@@ -118,6 +118,8 @@ export interface SampleRecord {
   fetchedT: number;
   resolutionMs: number;
   source: string;
+  /** The platform stamped `t` (converted with the latest clock record; its bound is in resolutionMs). */
+  platformStamped?: boolean;
   desired?: number;
   ready?: number;
   pending?: number;
@@ -134,6 +136,8 @@ export interface EventRecord {
   source: string;
   type: PlatformEventType;
   message: string;
+  /** See SampleRecord.platformStamped. */
+  platformStamped?: boolean;
   id?: string;
   from?: number;
   to?: number;
@@ -156,6 +160,27 @@ export interface NoteRecord {
   message: string;
 }
 
+/**
+ * A clock against ours: the platform's (estimated from its answers' `Date` headers; platform
+ * times in samples and events marked `platformStamped` were converted with it and carry its
+ * bound in their resolution), or this machine's own wall clock when it stepped mid-run
+ * (`source: 'local-wall'`: run times follow the monotonic clock and are not moved by it).
+ */
+export interface ClockRecord {
+  kind: 'clock';
+  t: number;
+  /** `http-date:<provider>` for a platform estimate, `local-wall` for this machine's wall clock. */
+  source: string;
+  /** Their clock minus ours, ms (for `local-wall`: the machine's wall clock minus the run's steady one). */
+  offsetMs: number;
+  /** The true offset lies within offsetMs +- boundMs. */
+  boundMs: number;
+  /** Answers behind the estimate since the last step. */
+  observations: number;
+  /** True when the clock stepped: the estimate restarted from this record. */
+  step?: boolean;
+}
+
 /** Last line of a run that ended on its own terms. Missing when the process was killed. */
 export interface EndRecord {
   kind: 'end';
@@ -174,6 +199,7 @@ export type TimelineRecord =
   | EventRecord
   | GapRecord
   | NoteRecord
+  | ClockRecord
   | EndRecord;
 
 /** A whole timeline in memory, grouped by kind, each list in time order. */
@@ -193,6 +219,8 @@ export interface Timeline {
   events: EventRecord[];
   gaps: GapRecord[];
   notes: NoteRecord[];
+  /** Clock estimates and steps, in time order. */
+  clocks: ClockRecord[];
   end: EndRecord | null;
   /** Lines that could not be parsed (a torn last line after a crash). */
   skippedLines: number;

@@ -38,6 +38,7 @@ import type { AddressInfo } from 'node:net';
 import { CapacityApp, readBody, type CapacityAppOptions } from '../shared/capacity-app.js';
 import { selfSignedCert } from '../shared/self-signed.js';
 import { servedValue, visibleAt, type UnkindPointModes } from '../shared/unkind-points.js';
+import { FakePlatformClock, type PlatformClockOptions } from '../shared/platform-clock.js';
 import { acaScaleSpec, acaScaleStep, initialAcaScaleState, type AcaRule, type AcaScaleState } from '../../../src/scaling-models/aca-scale-rules.js';
 
 export type FakeAzureFault = 'not-found' | 'access-denied' | 'throttled' | 'bad-credentials' | 'server-error';
@@ -100,7 +101,8 @@ export class FakeAca {
   #seq = 0;
   url = '';
 
-  constructor(options: FakeAcaOptions = {}) {
+  constructor(allOptions: FakeAcaOptions & PlatformClockOptions = {}) {
+    const { clockOffsetMs, clockStep, ...options } = allOptions;
     this.o = {
       subscription: '00000000-0000-0000-0000-000000000001',
       resourceGroup: 'rg-demo',
@@ -123,8 +125,16 @@ export class FakeAca {
     };
     this.unkind = { partialCurrentPeriod: true, ...options.unkind };
     this.app = new CapacityApp(this.o.appOptions);
+    this.#clock = new FakePlatformClock({ ...(clockOffsetMs === undefined ? {} : { clockOffsetMs }), ...(clockStep ? { clockStep } : {}) });
     this.#desired = this.o.initialReplicas;
     this.#server = https.createServer({ cert: this.cert.cert, key: this.cert.key }, (req, res) => void this.#handle(req, res));
+  }
+
+  /** Azure's clock (clockOffsetMs / clockStep): what it serves is stamped with it; the ground truth stays on ours. */
+  readonly #clock: FakePlatformClock;
+  /** An ARM / Monitor time: on Azure's clock, whole seconds. */
+  #iso(ourMs: number): string {
+    return iso(Math.floor(this.#clock.toPlatform(ourMs) / 1000) * 1000);
   }
 
   get appId(): string {
@@ -267,13 +277,13 @@ export class FakeAca {
       id: `${this.appId}/revisions/${this.o.app}--rev2/replicas/${r.name}`,
       name: r.name,
       type: 'Microsoft.App/containerApps/revisions/replicas',
-      properties: { createdTime: iso(r.createdAt), runningState: ready ? 'Running' : 'NotRunning', containers: [{ name: this.o.app, containerId: `c-${r.name}`, ready, started: ready, restartCount: 0, runningState: ready ? 'Running' : 'Waiting' }] },
+      properties: { createdTime: this.#iso(r.createdAt), runningState: ready ? 'Running' : 'NotRunning', containers: [{ name: this.o.app, containerId: `c-${r.name}`, ready, started: ready, restartCount: 0, runningState: ready ? 'Running' : 'Waiting' }] },
     };
   }
 
   #metrics(body: { resourceids?: string[] }, q: URLSearchParams): unknown {
-    const start = Date.parse(q.get('starttime') ?? '') || 0;
-    const end = Date.parse(q.get('endtime') ?? '') || Date.now();
+    const start = this.#clock.toOurs(Date.parse(q.get('starttime') ?? '') || 0);
+    const end = this.#clock.toOurs(Date.parse(q.get('endtime') ?? '') || this.#clock.toPlatform(Date.now()));
     const names = (q.get('metricnames') ?? '').split(',');
     const now = Date.now();
     // A minute still filling shows `metricDelayMs` after it began (partial current period), else after it ended.
@@ -286,7 +296,7 @@ export class FakeAca {
       name: { value: name, localizedValue: localized },
       unit,
       errorCode: 'Success',
-      timeseries: [{ metadatavalues: [], data: minutes.map(([t, m]) => ({ timeStamp: iso(t), ...Object.fromEntries(Object.entries(point(m)).map(([k, v]) => [k, served(name, t, v)])) })) }],
+      timeseries: [{ metadatavalues: [], data: minutes.map(([t, m]) => ({ timeStamp: this.#iso(t), ...Object.fromEntries(Object.entries(point(m)).map(([k, v]) => [k, served(name, t, v)])) })) }],
     });
     const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
     const value = [
@@ -303,7 +313,7 @@ export class FakeAca {
     const auth = String(req.headers.authorization ?? '');
     const raw = await readBody(req);
     this.requests.push({ method: req.method ?? 'GET', path: url.pathname, auth });
-    const send = (status: number, payload: unknown, headers: Record<string, string> = {}): void => void res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-ms-request-id': `r${++this.#seq}`, ...headers }).end(JSON.stringify(payload));
+    const send = (status: number, payload: unknown, headers: Record<string, string> = {}): void => void res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-ms-request-id': `r${++this.#seq}`, date: this.#clock.dateHeader(), ...headers }).end(JSON.stringify(payload));
     const error = (status: number, code: string, message: string, headers: Record<string, string> = {}): void => send(status, { error: { code, message } }, headers);
     const base = `/subscriptions/${this.o.subscription}/resourceGroups/${this.o.resourceGroup}/providers/Microsoft.App/containerApps/`;
     const p = url.pathname;

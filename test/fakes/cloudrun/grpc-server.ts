@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { FakeCloudRun } from './platform.js';
+import { FakePlatformClock, type PlatformClockOptions } from '../shared/platform-clock.js';
 
 const require = createRequire(import.meta.url);
 const LOAD = { keepCase: false, longs: String, enums: String, defaults: true, oneofs: true };
@@ -34,9 +35,12 @@ export class FakeGoogleApis {
     unavailable: 0,
   };
   endpoint = '';
+  /** Google's clock (clockOffsetMs / clockStep): what the APIs serve is stamped with it; the truth stays on ours. */
+  readonly clock: FakePlatformClock;
 
-  constructor(platform: FakeCloudRun) {
+  constructor(platform: FakeCloudRun, clock: PlatformClockOptions = {}) {
     this.platform = platform;
+    this.clock = new FakePlatformClock(clock);
     const runPkg = grpc.loadPackageDefinition(protoLoader.fromJSON(require('@google-cloud/run/build/protos/protos.json'), LOAD)) as any;
     const monPkg = grpc.loadPackageDefinition(protoLoader.fromJSON(require('@google-cloud/monitoring/build/protos/protos.json'), LOAD)) as any;
     this.#server.addService(runPkg.google.cloud.run.v2.Services.service, { getService: this.#guard('getService', (call, cb) => this.#getService(call, cb)) });
@@ -58,6 +62,10 @@ export class FakeGoogleApis {
   #guard(method: FakeMethod, h: Handler): Handler {
     return (call, cb) => {
       this.calls.push({ method, request: call.request });
+      // Google's front ends answer with a `date` header, in the initial metadata of a gRPC answer.
+      const md = new grpc.Metadata();
+      md.set('date', this.clock.dateHeader());
+      (call as { sendMetadata?: (m: grpc.Metadata) => void }).sendMetadata?.(md);
       if (this.faults.unauthenticated) {
         return cb({
           code: grpc.status.UNAUTHENTICATED,
@@ -96,12 +104,15 @@ export class FakeGoogleApis {
     const logName = /logName="([^"]+)"/.exec(filter)?.[1];
     const svc = /resource\.labels\.service_name="([^"]+)"/.exec(filter)?.[1];
     const since = /timestamp>="([^"]+)"/.exec(filter)?.[1];
-    const sinceWall = since ? Date.parse(since) : -Infinity;
+    const sinceWall = since ? this.clock.toOurs(Date.parse(since)) : -Infinity;
     if (since && Number.isNaN(sinceWall)) return cb({ code: grpc.status.INVALID_ARGUMENT, details: `Unparseable timestamp: "${since}"` });
     const now = Date.now();
     const mine = logName === `projects/${p.o.project}/logs/run.googleapis.com%2Fvarlog%2Fsystem` && svc === p.o.service;
     const lines = mine ? p.systemLog.filter((l) => l.visibleAt <= now && l.atWall >= sinceWall) : [];
-    const ts = (ms: number) => ({ seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1e6 });
+    const ts = (ourMs: number) => {
+      const ms = this.clock.toPlatform(ourMs);
+      return { seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1e6 };
+    };
     const resource = { type: 'cloud_run_revision', labels: { project_id: p.o.project, service_name: p.o.service, location: p.o.region, configuration_name: p.o.service, revision_name: `${p.o.service}-00003-kex` } };
     // Like the real API, a page may hold fewer entries than asked for: 3 at most here, so the
     // client's auto-pagination is exercised.
@@ -129,11 +140,14 @@ export class FakeGoogleApis {
     const svc = /resource\.labels\.service_name="([^"]+)"/.exec(r.filter ?? '')?.[1];
     if (!type) return cb({ code: grpc.status.INVALID_ARGUMENT, details: 'The filter must name a metric type' });
     const aligner: string = r.aggregation?.perSeriesAligner ?? 'ALIGN_NONE';
-    const from = Number(r.interval?.startTime?.seconds ?? 0) * 1000;
-    const to = Number(r.interval?.endTime?.seconds ?? 0) * 1000 + 999;
+    const from = this.clock.toOurs(Number(r.interval?.startTime?.seconds ?? 0) * 1000);
+    const to = this.clock.toOurs(Number(r.interval?.endTime?.seconds ?? 0) * 1000 + 999);
     const now = Date.now();
     const buckets = svc === p.o.service ? p.servedBuckets(now).filter((b) => b.endWall > from && b.startWall < to && b.visibleAt <= now) : [];
-    const ts = (ms: number) => ({ seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1e6 });
+    const ts = (ourMs: number) => {
+      const ms = this.clock.toPlatform(ourMs);
+      return { seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1e6 };
+    };
     const interval = (b: { startWall: number; endWall: number }) => ({ startTime: ts(b.startWall), endTime: ts(b.endWall) });
     const resource = { type: 'cloud_run_revision', labels: { project_id: p.o.project, service_name: p.o.service, location: p.o.region, configuration_name: p.o.service, revision_name: `${p.o.service}-00003-kex` } };
     const newestFirst = <T extends { endWall: number }>(xs: T[]) => [...xs].sort((a, b) => b.endWall - a.endWall);

@@ -4,6 +4,7 @@
  * 127.0.0.1, and the APP endpoint that receives the load (capacity follows the serving
  * instances and drives the CPU the autoscaler sees).
  */
+import type { PlatformClockOptions } from '../shared/platform-clock.js';
 import { ScaledApp } from '../shared/scaled-app.js';
 import { FakeGoogleApis } from './grpc-server.js';
 import { FakeCloudRun, type FakeCloudRunOptions } from './platform.js';
@@ -19,12 +20,12 @@ export interface CloudRunFake {
   stop(): Promise<void>;
 }
 
-export async function startCloudRunFake(options: FakeCloudRunOptions & { capacityPerInstance?: number } = {}): Promise<CloudRunFake> {
+export async function startCloudRunFake(options: FakeCloudRunOptions & PlatformClockOptions & { capacityPerInstance?: number } = {}): Promise<CloudRunFake> {
   let platform: FakeCloudRun | null = null;
   const app = new ScaledApp({ readyReplicas: () => platform?.readyCount() ?? 0, capacityPerReplica: options.capacityPerInstance ?? 20 });
   await app.start();
   platform = new FakeCloudRun({ utilization: () => app.utilization(), inFlight: () => app.inFlight, served: () => app.served, uri: app.url, ...options });
-  const apis = new FakeGoogleApis(platform);
+  const apis = new FakeGoogleApis(platform, { ...(options.clockOffsetMs === undefined ? {} : { clockOffsetMs: options.clockOffsetMs }), ...(options.clockStep ? { clockStep: options.clockStep } : {}) });
   const endpoint = await apis.start();
   platform.start();
   const p = platform;

@@ -45,6 +45,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CapacityApp, readBody, type CapacityAppOptions } from '../shared/capacity-app.js';
 import { servedValue, visibleAt, type UnkindPointModes } from '../shared/unkind-points.js';
+import { FakePlatformClock, type PlatformClockOptions } from '../shared/platform-clock.js';
 import { ecsTargetTrackingSpec, ecsTargetTrackingStep, initialEcsTargetTrackingState, type EcsTargetTrackingDecision, type EcsTargetTrackingState } from '../../../src/scaling-models/ecs-target-tracking.js';
 
 export type FakeAwsFault = 'not-found' | 'access-denied' | 'throttled' | 'bad-credentials' | 'server-error';
@@ -179,8 +180,8 @@ export class FakeEcs {
   #seq = 0;
   url = '';
 
-  constructor(options: FakeEcsOptions = {}) {
-    const { loadBalancer, unkind, ...rest } = options;
+  constructor(options: FakeEcsOptions & PlatformClockOptions = {}) {
+    const { loadBalancer, unkind, clockOffsetMs, clockStep, ...rest } = options;
     this.unkind = unkind ?? {};
     this.o = {
       cluster: 'demo',
@@ -212,8 +213,15 @@ export class FakeEcs {
       this.o.loadBalancer = { targetGroupArn: loadBalancer.targetGroupArn ?? tg, healthyAfterMs: loadBalancer.healthyAfterMs, containerName: loadBalancer.containerName ?? 'app', containerPort: loadBalancer.containerPort ?? 8080 };
     }
     this.app = new CapacityApp(this.o.app);
+    this.#clock = new FakePlatformClock({ ...(clockOffsetMs === undefined ? {} : { clockOffsetMs }), ...(clockStep ? { clockStep } : {}) });
     this.#desired = this.o.initialDesired;
     if (this.#bridge) this.#registerInstances();
+  }
+
+  /** AWS's clock (clockOffsetMs / clockStep): what it serves is stamped with it; the ground truth stays on ours. */
+  readonly #clock: FakePlatformClock;
+  #at(ourMs: number): number {
+    return sec(this.#clock.toPlatform(ourMs));
   }
 
   get #bridge(): boolean {
@@ -332,7 +340,7 @@ export class FakeEcs {
   }
 
   #event(message: string): void {
-    this.#events.unshift({ id: `ev-${++this.#seq}`, createdAt: sec(Date.now()), message: `(service ${this.o.service}) ${message}` });
+    this.#events.unshift({ id: `ev-${++this.#seq}`, createdAt: this.#at(Date.now()), message: `(service ${this.o.service}) ${message}` });
     this.#events.length = Math.min(this.#events.length, 100);
   }
 
@@ -398,13 +406,13 @@ export class FakeEcs {
     this.#state = d.state;
     this.#lastDecision = d;
     const alarm = d.trigger ? `TargetTracking-${this.resourceId}-${d.trigger}-0000` : undefined;
-    const base = { ActivityId: `act-${++this.#seq}`, ServiceNamespace: 'ecs', ResourceId: this.resourceId, ScalableDimension: 'ecs:service:DesiredCount', StartTime: sec(Date.now()) };
+    const base = { ActivityId: `act-${++this.#seq}`, ServiceNamespace: 'ecs', ResourceId: this.resourceId, ScalableDimension: 'ecs:service:DesiredCount', StartTime: this.#at(Date.now()) };
     const cause = `monitor alarm ${alarm} in state ALARM triggered policy cpu-target-tracking`;
     if (d.rescale) {
       const from = this.#desired;
       this.decisions.push({ atWall: Date.now(), from, to: d.desired, trigger: d.trigger ?? 'bounds' });
       this.#desired = d.desired;
-      this.#activities.unshift({ ...base, Description: `Setting desired count to ${d.desired}.`, Cause: cause, EndTime: sec(Date.now() + 5), StatusCode: 'Successful', StatusMessage: `Successfully set desired count to ${d.desired}. Change successfully fulfilled by ecs.` });
+      this.#activities.unshift({ ...base, Description: `Setting desired count to ${d.desired}.`, Cause: cause, EndTime: this.#at(Date.now() + 5), StatusCode: 'Successful', StatusMessage: `Successfully set desired count to ${d.desired}. Change successfully fulfilled by ecs.` });
       this.#reconcile();
     } else if (d.notScaled && alarm) {
       this.#activities.unshift({ ...base, Description: `Attempting to set desired count.`, Cause: cause, StatusCode: 'Successful', StatusMessage: 'Not scaled', NotScaledReasons: [{ Code: d.notScaled, CurrentCapacity: this.#desired, MinCapacity: this.o.minCapacity, MaxCapacity: this.o.maxCapacity }] });
@@ -429,7 +437,7 @@ export class FakeEcs {
     const [prefix, op = ''] = target.split('.');
     const cw = prefix === 'GraniteServiceVersion20100801';
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
-      res.writeHead(status, { 'content-type': contentType, 'x-amzn-requestid': `req-${++this.#seq}`, ...headers }).end(JSON.stringify(payload));
+      res.writeHead(status, { 'content-type': contentType, 'x-amzn-requestid': `req-${++this.#seq}`, date: this.#clock.dateHeader(), ...headers }).end(JSON.stringify(payload));
     };
     const fail = (status: number, type: string, message: string) => send(status, { __type: type, message }, cw ? { 'x-amzn-query-error': `${type};Sender` } : {});
     const fault = accessKeyId === 'AKIDBAD' ? 'bad-credentials' : this.#takeFault(op);
@@ -541,8 +549,8 @@ export class FakeEcs {
             lastStatus: running ? 'RUNNING' : 'PENDING',
             desiredStatus: 'RUNNING',
             healthStatus: health,
-            createdAt: sec(t.createdAt),
-            ...(running ? { startedAt: sec(t.readyAt) } : {}),
+            createdAt: this.#at(t.createdAt),
+            ...(running ? { startedAt: this.#at(t.readyAt) } : {}),
             taskDefinitionArn: `arn:aws:ecs:${this.o.region}:${this.o.account}:task-definition/web:7`,
             ...(t.instance !== undefined ? this.#bridgeNetworking(t, running, health) : this.#awsvpcNetworking(t, running, health)),
           };
@@ -578,7 +586,7 @@ export class FakeEcs {
     this.requests.push({ target: `ElasticLoadBalancing_v10.${op}`, body: params, ...(accessKeyId ? { accessKeyId } : {}) });
     const requestId = `req-${++this.#seq}`;
     const send = (status: number, xml: string): void => {
-      res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }).end(xml);
+      res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId, date: this.#clock.dateHeader() }).end(xml);
     };
     const fail = (status: number, code: string, message: string) =>
       send(status, `<ErrorResponse xmlns="${XMLNS}"><Error><Type>Sender</Type><Code>${code}</Code><Message>${xmlEscape(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`);
@@ -657,8 +665,8 @@ export class FakeEcs {
   }
 
   #metricData(b: Record<string, unknown>): unknown {
-    const start = Number(b.StartTime) * 1000;
-    const end = Number(b.EndTime) * 1000;
+    const start = this.#clock.toOurs(Number(b.StartTime) * 1000);
+    const end = this.#clock.toOurs(Number(b.EndTime) * 1000);
     const now = Date.now();
     const period = this.o.periodMs;
     const visible = this.#points.filter((p) => p.ts >= start && p.ts < end && visibleAt(this.unkind, p.ts, p.ts + period, this.o.metricDelayMs) <= now);
@@ -679,7 +687,7 @@ export class FakeEcs {
         buckets.set(k, [...(buckets.get(k) ?? []), v]);
       }
       const keys = [...buckets.keys()].sort((x, y) => (b.ScanBy === 'TimestampAscending' ? x - y : y - x));
-      return { Id: q.Id, Label: name, Timestamps: keys.map(sec), Values: keys.map((k) => buckets.get(k)!.reduce((s, v) => s + v, 0) / buckets.get(k)!.length), StatusCode: 'Complete' };
+      return { Id: q.Id, Label: name, Timestamps: keys.map((k) => this.#at(k)), Values: keys.map((k) => buckets.get(k)!.reduce((s, v) => s + v, 0) / buckets.get(k)!.length), StatusCode: 'Complete' };
     });
     return { MetricDataResults: results, Messages: [] };
   }

@@ -123,12 +123,12 @@ export class FakeKubeApi {
   // ------------------------------------------------------------------
 
   #status(res: http.ServerResponse, code: number, reason: string, message: string): void {
-    res.writeHead(code, { 'content-type': 'application/json' });
+    res.writeHead(code, { 'content-type': 'application/json', date: this.cluster.platformClock.dateHeader() });
     res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code }));
   }
 
   #json(res: http.ServerResponse, body: unknown): void {
-    res.writeHead(200, { 'content-type': 'application/json' });
+    res.writeHead(200, { 'content-type': 'application/json', date: this.cluster.platformClock.dateHeader() });
     res.end(JSON.stringify(body));
   }
 
@@ -263,7 +263,7 @@ export class FakeKubeApi {
       if (!m || !match(pod)) continue;
       out.push({
         metadata: { name: pod.metadata.name, namespace, labels: pod.metadata.labels, creationTimestamp: new Date().toISOString() },
-        timestamp: new Date(Math.floor(m.atWall / 1000) * 1000).toISOString().replace('.000Z', 'Z'),
+        timestamp: new Date(Math.floor(this.cluster.platformClock.toPlatform(m.atWall) / 1000) * 1000).toISOString().replace('.000Z', 'Z'),
         window: `${windowMs}ms`,
         containers: [{ name: 'app', usage: { cpu: `${m.cpuMillis * 1_000_000}n`, memory: `${Math.round(m.memBytes / 1024)}Ki` } }],
       });
@@ -276,7 +276,7 @@ export class FakeKubeApi {
       this.#status(res, this.faults.watchStatus, 'InternalError', 'watch refused by the fake');
       return;
     }
-    res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+    res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked', date: this.cluster.platformClock.dateHeader() });
     res.flushHeaders(); // like the API server: the client sees the stream open before any change
     const send = (type: string, object: unknown) => {
       if (!res.writableEnded && !res.destroyed) res.write(`${JSON.stringify({ type, object })}\n`);

@@ -16,6 +16,7 @@
  * Ground truth (`truth`) records every scaling decision and every change of the ready count,
  * at real wall ms, for tests to compare the provider's measurements with.
  */
+import { FakePlatformClock, type PlatformClockOptions } from '../shared/platform-clock.js';
 import { randomUUID } from 'node:crypto';
 import { hpaSpec, hpaStep, initialHpaState, type HpaPod, type HpaSpecInput, type HpaState } from '../../../src/scaling-models/hpa.js';
 
@@ -112,7 +113,14 @@ export class FakeCluster {
   #lastReady = -1;
   #rsHash = `${shortId()}${shortId()}`.slice(0, 9);
 
-  constructor(options: FakeClusterOptions = {}) {
+  /** The API server's clock (clockOffsetMs / clockStep): object times are stamped with it; the truth stays on ours. */
+  readonly platformClock: FakePlatformClock;
+  #rfc(ourMs: number): string {
+    return rfc3339(this.platformClock.toPlatform(ourMs));
+  }
+
+  constructor(options: FakeClusterOptions & PlatformClockOptions = {}) {
+    this.platformClock = new FakePlatformClock({ ...(options.clockOffsetMs === undefined ? {} : { clockOffsetMs: options.clockOffsetMs }), ...(options.clockStep ? { clockStep: options.clockStep } : {}) });
     this.o = {
       namespace: 'demo',
       deployment: 'web',
@@ -285,7 +293,7 @@ export class FakeCluster {
   }
 
   #meta(name: string, extra: Record<string, unknown> = {}) {
-    return { name, namespace: this.o.namespace, uid: randomUUID(), resourceVersion: '', creationTimestamp: rfc3339(Date.now()), ...extra };
+    return { name, namespace: this.o.namespace, uid: randomUUID(), resourceVersion: '', creationTimestamp: this.#rfc(Date.now()), ...extra };
   }
 
   #createInitialObjects(): void {
@@ -338,7 +346,7 @@ export class FakeCluster {
           desiredReplicas: o.initialReplicas,
           currentMetrics: [],
           conditions: [
-            { type: 'AbleToScale', status: 'True', reason: 'ReadyForNewScale', message: 'recommended size matches current size', lastTransitionTime: rfc3339(Date.now()) },
+            { type: 'AbleToScale', status: 'True', reason: 'ReadyForNewScale', message: 'recommended size matches current size', lastTransitionTime: this.#rfc(Date.now()) },
           ],
         },
       });
@@ -353,7 +361,7 @@ export class FakeCluster {
   #createPod(ready = false, ordinal?: number): void {
     const app = this.o.deployment;
     const name = ordinal === undefined ? `${app}-${this.#rsHash}-${shortId()}` : `${app}-${ordinal}`;
-    const now = rfc3339(Date.now());
+    const now = this.#rfc(Date.now());
     const tpl = this.#template();
     const labels = tpl.metadata?.labels ?? { app };
     const pod: KObject = {
@@ -414,13 +422,13 @@ export class FakeCluster {
       }
       if (pod.status.phase === 'Pending' && model >= m.createdModel + this.o.podStartMs) {
         const p = structuredClone(pod);
-        const t = rfc3339(now);
+        const t = this.#rfc(now);
         p.status = { phase: 'Running', startTime: t, conditions: [cond('PodScheduled', 'True', t), cond('Initialized', 'True', t), cond('ContainersReady', 'False', t, 'ContainersNotReady'), cond('Ready', 'False', t, 'ContainersNotReady')] };
         m.runningModel = model;
         this.#write('pods', 'MODIFIED', p);
       } else if (pod.status.phase === 'Running' && m.runningModel !== undefined && m.readyModel === undefined && model >= m.runningModel + this.o.readinessDelayMs) {
         const p = structuredClone(pod);
-        const t = rfc3339(now);
+        const t = this.#rfc(now);
         p.status.conditions = p.status.conditions.map((c: { type: string }) => (c.type === 'Ready' || c.type === 'ContainersReady' ? cond(c.type, 'True', t) : c));
         m.readyModel = model;
         this.#write('pods', 'MODIFIED', p);
@@ -476,7 +484,7 @@ export class FakeCluster {
   /** A pod deletion: terminating for the grace period, then the kubelet removes it. */
   #terminate(pod: KObject): void {
     const p = structuredClone(pod);
-    p.metadata.deletionTimestamp = rfc3339(Date.now() + this.o.terminationGraceSeconds * 1000);
+    p.metadata.deletionTimestamp = this.#rfc(Date.now() + this.o.terminationGraceSeconds * 1000);
     p.metadata.deletionGracePeriodSeconds = this.o.terminationGraceSeconds;
     this.#write('pods', 'MODIFIED', p);
   }
@@ -508,7 +516,7 @@ export class FakeCluster {
     const decision = hpaStep(this.#spec, this.#state, { currentReplicas: current, pods }, model);
     this.#state = decision.state;
     const now = Date.now();
-    const t = rfc3339(now);
+    const t = this.#rfc(now);
     const status = structuredClone(hpa.status);
     const noMetrics = decision.utilization === undefined && decision.reason === 'no metrics for the ready pods';
     if (decision.rescale) {
@@ -545,7 +553,7 @@ export class FakeCluster {
   #event(type: string, reason: string, message: string): void {
     const hpa = this.hpa()!;
     const key = `${reason}|${message}`;
-    const t = rfc3339(Date.now());
+    const t = this.#rfc(Date.now());
     const existing = this.#eventsByKey.get(key);
     const prev = existing ? this.get('events', existing) : undefined;
     if (prev) {

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ScaledApp } from '../shared/scaled-app.js';
+import type { PlatformClockOptions } from '../shared/platform-clock.js';
 import { FakeKubeApi, type FakeKubeApiOptions } from './api-server.js';
 import { FakeCluster, type FakeClusterOptions } from './cluster.js';
 
@@ -23,7 +24,7 @@ export interface KubeFake {
 }
 
 export async function startKubeFake(
-  options: FakeClusterOptions & { api?: FakeKubeApiOptions; capacityPerReplica?: number; kubeconfigNamespace?: string } = {},
+  options: FakeClusterOptions & PlatformClockOptions & { api?: FakeKubeApiOptions; capacityPerReplica?: number; kubeconfigNamespace?: string } = {},
 ): Promise<KubeFake> {
   let cluster: FakeCluster | null = null;
   const app = new ScaledApp({ readyReplicas: () => cluster?.readyCount() ?? 0, capacityPerReplica: options.capacityPerReplica ?? 20 });

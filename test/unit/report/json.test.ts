@@ -6,7 +6,7 @@ describe('report.json', () => {
   it('has the documented top-level fields, in order', () => {
     const report = JSON.parse(renderJsonReport(fixtureResult(), fixtureContext({ generatedAt: Date.UTC(2026, 10, 27, 4) })));
     expect(Object.keys(report)).toEqual([
-      'schema', 'generatedAt', 'run', 'verdict', 'checks', 'scaleUps', 'scaleDowns', 'load', 'loadByRequest', 'loadByTag', 'replicas', 'cpu', 'memory', 'flapping', 'notes', 'insights',
+      'schema', 'generatedAt', 'run', 'verdict', 'checks', 'scaleUps', 'scaleDowns', 'load', 'loadByRequest', 'loadByTag', 'replicas', 'cpu', 'memory', 'flapping', 'platformClocks', 'notes', 'insights',
     ]);
     expect(report.schema).toBe(REPORT_SCHEMA);
     expect(report.schema).toBe('scaleproof.report/v1');
