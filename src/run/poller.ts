@@ -21,7 +21,7 @@ import { hasServerClock, type PlatformClock, type PlatformEvent, type PlatformSa
 import type { EventRecord, SampleRecord, TimelineRecord } from '../timeline/types.js';
 import { changedMaterially, widenForClock } from './server-clock.js';
 import { DEFAULT_BACKOFF, isRetryable, retryDecision, type BackoffPolicy } from './retry.js';
-import { SeenSet } from './seen-set.js';
+import { PointPlacements, SeenSet } from './seen-set.js';
 import { formatDuration } from '../units.js';
 
 /**
@@ -64,6 +64,7 @@ export interface PollerStats {
 export class Poller {
   readonly #o: PollerOptions;
   readonly #seenSamples = new SeenSet();
+  readonly #placements = new PointPlacements();
   readonly #seenEvents = new SeenSet();
   readonly #random: () => number;
   readonly #deadlineMs: number;
@@ -298,11 +299,14 @@ export class Poller {
   }
 
   #appendSample(raw: PlatformSample, fetchedT: number): void {
-    const s = this.#widened(raw);
+    // The point's identity is the platform's own time: a re-read (or a revision) of it is the same
+    // point even when the clock bound it is widened by has narrowed since, so it keeps one place.
+    const key = `${raw.source}|${raw.atWall}`;
+    const s = this.#placements.place(key, this.#widened(raw));
     const { atWall, source, resolutionMs, ...values } = s;
     this.#newestAtWall = Math.max(this.#newestAtWall ?? atWall, atWall);
     this.#maxResolutionMs = Math.max(this.#maxResolutionMs, resolutionMs);
-    if (this.#seenSamples.has(`${source}|${atWall}`, JSON.stringify(values))) return;
+    if (this.#seenSamples.has(key, JSON.stringify(values))) return;
     const record: SampleRecord = { kind: 'sample', t: atWall - this.#o.startedAtWall, fetchedT, resolutionMs, source, ...values };
     if (record.desired !== undefined || record.ready !== undefined) this.latest = { ...(this.latest ?? record), ...record };
     this.#o.append(record);

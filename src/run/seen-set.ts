@@ -13,3 +13,22 @@ export class SeenSet {
     return false;
   }
 }
+
+/**
+ * Where each platform point was first placed on the timeline (its time and resolution after the
+ * clock widening), so every later read of it lands on the same place (bounded, like SeenSet).
+ */
+export class PointPlacements {
+  #placed = new Map<string, { atWall: number; resolutionMs: number }>();
+  readonly #limit: number;
+  constructor(limit = 20_000) {
+    this.#limit = limit;
+  }
+  place<T extends { atWall: number; resolutionMs: number }>(key: string, x: T): T {
+    const first = this.#placed.get(key);
+    if (first) return { ...x, ...first };
+    this.#placed.set(key, { atWall: x.atWall, resolutionMs: x.resolutionMs });
+    if (this.#placed.size > this.#limit) this.#placed.delete(this.#placed.keys().next().value as string);
+    return x;
+  }
+}

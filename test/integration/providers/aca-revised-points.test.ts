@@ -13,7 +13,7 @@ import { AcaProvider } from '../../../providers/aca/index.js';
 import { acaSettingsSchema } from '../../../providers/aca/settings.js';
 import { systemClock } from '../../../src/clock.js';
 import { silentLogger } from '../../../src/log.js';
-import { analyzeRun, onePerPoint, pollLikeARun, readsByPoint } from './revised-points-harness.js';
+import { analyzeRun, onePerPoint, pollLikeARun, readsOfPoint } from './revised-points-harness.js';
 
 const SOURCE = 'azure-monitor:containerApps';
 const PROFILE = { name: 'azure-monitor-revised', provider: { name: 'azure-container-apps', poll_interval: '250ms' }, targets: { cpu: { max: 0.8 } } };
@@ -53,20 +53,20 @@ describe('Azure Monitor revised and late points', () => {
     fake.unkind.latePoints = { afterMs: t0 - (older + 60_000) + 3000, which: (start) => start === older };
     const run = await pollLikeARun(provider, 250, 5000);
 
-    const reads = readsByPoint(run, SOURCE);
     const revisedT = lastClosed + 60_000 - run.startedAtWall;
     const lateT = older + 60_000 - run.startedAtWall;
     // The platform did revise the minute (97 %, then 5 %) and the older minute came late, once.
-    expect(reads.get(revisedT)?.map((r) => Math.round(r.cpuPct!))).toEqual([97, 5]);
-    expect(reads.get(lateT)).toHaveLength(1);
-    expect(reads.get(lateT)![0]!.fetchedT).toBeGreaterThan(reads.get(revisedT)![0]!.fetchedT);
+    expect(readsOfPoint(run, SOURCE, revisedT)?.map((r) => Math.round(r.cpuPct!))).toEqual([97, 5]);
+    expect(readsOfPoint(run, SOURCE, lateT)).toHaveLength(1);
+    expect(readsOfPoint(run, SOURCE, lateT)![0]!.fetchedT).toBeGreaterThan(readsOfPoint(run, SOURCE, revisedT)![0]!.fetchedT);
 
     const { timeline, result } = analyzeRun(PROFILE, 'azure-container-apps', run);
     expect(result.checks.find((c) => c.id === 'cpu.max')).toMatchObject({ status: 'pass' });
     expect(result.cpu.maxPct).toBeLessThan(80);
     expect(onePerPoint(timeline)).toBe(true);
-    expect(timeline.samples.filter((s) => s.source === SOURCE && s.t === revisedT).map((s) => Math.round(s.cpuPct!))).toEqual([5]);
-    expect(timeline.samples.filter((s) => s.source === SOURCE && s.t === lateT)).toHaveLength(1);
+    const placedAt = (pointT: number) => readsOfPoint(run, SOURCE, pointT)![0]!.t;
+    expect(timeline.samples.filter((s) => s.source === SOURCE && s.t === placedAt(revisedT)).map((s) => Math.round(s.cpuPct!))).toEqual([5]);
+    expect(timeline.samples.filter((s) => s.source === SOURCE && s.t === placedAt(lateT))).toHaveLength(1);
     expect(result.notes.find((n) => n.startsWith(`${SOURCE} revised `))).toMatch(new RegExp(`^${SOURCE} revised \\d+ points? after first read`));
   }, 30_000);
 });

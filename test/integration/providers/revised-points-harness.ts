@@ -57,6 +57,16 @@ export function readsByPoint(run: PolledRun, source: string): Map<number, Sample
   return out;
 }
 
+/**
+ * The reads of the point the platform stamped `pointT` (ms since run start). A platform-stamped
+ * point is placed after the clock estimate's bound (up to about a second later), and minutes are a
+ * minute apart: the nearest within 5 s is that point.
+ */
+export function readsOfPoint(run: PolledRun, source: string, pointT: number): SampleRecord[] | undefined {
+  for (const [t, reads] of readsByPoint(run, source)) if (t >= pointT && t - pointT < 5000) return reads;
+  return undefined;
+}
+
 /** True when no (source, t) occurs twice among the samples the analysis sees. */
 export function onePerPoint(timeline: Timeline): boolean {
   const keys = timeline.samples.map((s) => `${s.source}|${s.t}`);

@@ -5,6 +5,7 @@
  * and warned about above 1 s, and a step of this machine's own wall clock noticed.
  */
 import { describe, expect, it } from 'vitest';
+import { buildTimeline } from '../../../src/timeline/build.js';
 import { steadyWallClock } from '../../../src/clock.js';
 import { silentLogger } from '../../../src/log.js';
 import { Poller } from '../../../src/run/poller.js';
@@ -148,6 +149,25 @@ describe('poller and platform clocks', () => {
     }
     expect(s.clocks()).toEqual([{ kind: 'clock', t: 0, source: 'http-date:skewed', offsetMs: 5000, boundMs: 20, observations: 4 }]);
     expect(s.notes().filter((n) => n.message.includes('5s ahead of'))).toHaveLength(1);
+  });
+
+  it('places a re-read metric point where it was first placed, even after the bound narrowed, so a revision of it is the same point', async () => {
+    const s = poll(0, 400);
+    const minuteEnd = BASE - 60_000;
+    let cpu = 97;
+    s.provider.sample = async () => [{ atWall: minuteEnd, resolutionMs: 60_000, source: 'skewed:cpu', cpuPct: cpu, platformStamped: true }];
+    s.poller.start();
+    await s.clock.advance(2000);
+    s.provider.clock = { source: 'http-date:skewed', offsetMs: 0, boundMs: 30, observations: 9, steps: 0 };
+    await s.clock.advance(2000);
+    cpu = 5; // the platform revises the minute
+    await s.clock.advance(2000);
+    await s.clock.runUntil(s.poller.stop());
+    const reads = s.samples().filter((r) => r.source === 'skewed:cpu');
+    expect(reads.map((r) => r.cpuPct)).toEqual([97, 5]);
+    expect(new Set(reads.map((r) => r.t)).size).toBe(1);
+    expect(reads[0]).toMatchObject({ t: -60_000 + 400, resolutionMs: 60_800 });
+    expect(buildTimeline([{ kind: 'header', version: 1, runId: 'r', scaleproofVersion: '0', startedAtWall: BASE, profilePath: 'p', profile: {} as never, provider: 'skewed', pollIntervalMs: 1000, windowMs: 1000 }, ...s.records]).samples.filter((r) => r.source === 'skewed:cpu').map((r) => r.cpuPct)).toEqual([5]);
   });
 
   it('writes a step of the platform clock and warns about it', async () => {
