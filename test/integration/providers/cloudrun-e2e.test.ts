@@ -25,7 +25,6 @@ let timeline: Rec[];
 let startedAtWall: number;
 let code: number | null;
 let stderr: string;
-let runMs: number;
 
 beforeAll(async () => {
   fake = await startCloudRunFake({ capacityPerInstance: 20 });
@@ -59,9 +58,7 @@ load:
 observe_after: 2s
 `,
   );
-  const t0 = Date.now();
   const res = await runCli(['run', file, '--out', path.join(dir, 'runs'), '--no-progress'], { timeoutMs: 60_000, env: { METADATA_SERVER_DETECTION: 'none' } });
-  runMs = Date.now() - t0;
   code = res.code;
   stderr = res.stderr;
   const runs = fs.readdirSync(path.join(dir, 'runs'));
@@ -85,8 +82,7 @@ describe('scaleproof run with the cloud-run provider against the fake APIs', () 
     if (code !== 0) console.error(stderr);
     expect(code).toBe(0);
     expect(fake.app.served).toBeGreaterThan(100);
-    // load 20 s + observe 2 s + metric delay (6 s): the run waited for the delayed points.
-    expect(runMs).toBeGreaterThan(20_000 + 2_000 + 5_000);
+    // observe 2 s + metric delay (6 s): the run waited for the delayed points (its own phase records).
     const phases = timeline.filter((r) => r.kind === 'phase');
     const observe = phases.find((p) => p.phase === 'observe')!.t as number;
     const end = phases.find((p) => p.phase === 'end')!.t as number;
