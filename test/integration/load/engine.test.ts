@@ -49,7 +49,8 @@ describe('open model', () => {
     expect(r.sum(r.all, 'sent')).toBe(r.result.sent);
     expect(r.sum(r.all, 'completed')).toBe(r.result.sent);
     expect(r.sum(r.all, 'ok')).toBe(r.result.sent);
-    const full = r.all.filter((w) => w.windowMs === 1000);
+    // The plan's two full windows (a drain slowed by a busy machine may close more, empty, after it).
+    const full = r.all.filter((w) => w.windowMs === 1000 && w.t - r.result.startT < 2000);
     expect(full.map((w) => w.planned)).toEqual([200, 200]);
     // RoundRobinPool: every connection carries a fair share.
     expect(s.byConnection.size).toBe(10);
@@ -76,10 +77,11 @@ describe('open model', () => {
     expect(o.p99).toBeGreaterThan(120);
     expect(o.max).toBeGreaterThan(150);
     // The closed loop only has its 4 users caught in each stall (a user waits once, then sends
-    // again after it): they show in max, and at most 4 per stall of the 2 s run are slow.
+    // again after it): the stall shows in max, but a smaller share of its requests is slow than
+    // of the open model's, whose late arrivals all count. (By how much depends on the machine:
+    // bench/README.md, "Coordinated omission"; a busy machine adds its own pauses to both.)
     expect(c.max).toBeGreaterThan(150);
-    expect(c.slowerThan150).toBeLessThanOrEqual(4 * 3);
-    expect(o.slowerThan150).toBeGreaterThan(4 * 3);
+    expect(c.slowerThan150 / c.count).toBeLessThan(o.slowerThan150 / o.count);
   });
 
   it('drops (and counts) arrivals when max_in_flight is reached, instead of delaying them', async () => {
@@ -121,7 +123,8 @@ describe('open model', () => {
     const s = await target();
     // A plan far longer than the test timeout: if the abort did not stop it, the run would never settle.
     const load = spec({ stages: [{ duration: '10m', rate: 200 }], start: 200, connections: 5 });
-    const r = await run(load, s.url, { abortWhen: () => s.total >= 50 });
+    // The drain waits for every answer (the target answers at once): a busy machine cannot cut it short.
+    const r = await run(load, s.url, { abortWhen: () => s.total >= 50, drainMs: 600_000 });
     console.info(`abort: resolved ${(r.resolvedAt - r.abortedAt).toFixed(1)} ms after the signal, sent ${r.result.sent}`);
     expect(r.result.stoppedEarly).toBe(true);
     // No arrival due after the abort moment was started: the engine stopped at once, in arrivals, not ms.
