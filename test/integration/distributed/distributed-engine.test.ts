@@ -48,14 +48,15 @@ describe('distributed load over a fake Kubernetes Job', () => {
     const merged = mergeOf(all);
     expect(merged.totalCount).toBe(completed);
     // The target's delays show (a busy machine only adds to them; how much is not asserted here).
-    expect(merged.getValueAtPercentile(25) / 1000).toBeGreaterThanOrEqual(5);
-    expect(merged.getValueAtPercentile(75) / 1000).toBeGreaterThanOrEqual(60);
-    // The fast half sits below the slow half's floor, and '*' is exactly fast + slow, percentile by percentile.
+    // 1 ms under each: Node timers run on a whole-millisecond loop clock and can fire that early.
+    expect(merged.getValueAtPercentile(25) / 1000).toBeGreaterThanOrEqual(4);
+    expect(merged.getValueAtPercentile(75) / 1000).toBeGreaterThanOrEqual(59);
+    // Each half keeps its own floor, and '*' is exactly fast + slow, percentile by percentile.
     const fastH = mergeOf(r.windows.filter((w) => w.request === 'fast'));
     const slowH = mergeOf(r.windows.filter((w) => w.request === 'slow'));
-    expect(slowH.minNonZeroValue / 1000).toBeGreaterThanOrEqual(60);
-    expect(fastH.minNonZeroValue / 1000).toBeGreaterThanOrEqual(5);
-    const both = mergeOf(r.windows.filter((w) => w.request === 'fast'));
+    expect(slowH.minNonZeroValue / 1000).toBeGreaterThanOrEqual(59);
+    expect(fastH.minNonZeroValue / 1000).toBeGreaterThanOrEqual(4);
+    const both = fastH; // fast + slow from here on
     both.add(slowH);
     for (const p of [25, 50, 75, 99, 100]) expect(merged.getValueAtPercentile(p), `p${p}`).toBe(both.getValueAtPercentile(p));
     // Stage records as a local run writes them, then the load-end marker.
@@ -65,5 +66,5 @@ describe('distributed load over a fake Kubernetes Job', () => {
     expect(r.deleted.jobs).toHaveLength(1);
     expect(r.deleted.configMaps).toHaveLength(1);
     expect(r.deleted.left).toBe(0);
-  }, 75_000); // ~15 s on an idle 2-core box; the margin is for a loaded CI runner
+  }, 200_000); // ~15 s on an idle 2-core box; a hang guard for a loaded CI runner (agents get 120 s to be ready)
 });
