@@ -24,7 +24,11 @@ export function useTargetServer(): (options?: TargetServerOptions) => Promise<Ta
 export const loadSpec = (raw: Record<string, unknown>): LoadSpec => loadSchema.parse({ workers: 1, ...raw });
 
 export interface RunOptions {
-  abortAfterMs?: number;
+  /**
+   * Aborts the run once this holds (checked every few ms), e.g. "the server has received 50
+   * requests": an event, not a delay, so a slow machine aborts at the same point of the run.
+   */
+  abortWhen?: () => boolean;
   drainMs?: number;
   env?: Record<string, string>;
 }
@@ -34,7 +38,14 @@ export async function runOnce(load: LoadSpec, baseUrl: string, opts: RunOptions 
   const stages: StageRecord[] = [];
   const controller = new AbortController();
   let abortedAt = 0;
-  const timer = opts.abortAfterMs === undefined ? null : setTimeout(() => ((abortedAt = systemClock.now()), controller.abort()), opts.abortAfterMs);
+  const abortWhen = opts.abortWhen;
+  const timer = !abortWhen
+    ? null
+    : setInterval(() => {
+        if (controller.signal.aborted || !abortWhen()) return;
+        abortedAt = systemClock.now();
+        controller.abort();
+      }, 5);
   const runStartMono = systemClock.now();
   const result = await runLoad({
     load,
@@ -48,6 +59,6 @@ export async function runOnce(load: LoadSpec, baseUrl: string, opts: RunOptions 
     onWindows: (batch) => records.push(...batch),
   });
   const resolvedAt = systemClock.now();
-  if (timer) clearTimeout(timer);
+  if (timer) clearInterval(timer);
   return { result, records, stages, abortedAt, resolvedAt, runStartMono };
 }

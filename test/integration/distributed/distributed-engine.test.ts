@@ -41,11 +41,25 @@ describe('distributed load over a fake Kubernetes Job', () => {
     const slow = r.windows.filter((w) => w.request === 'slow').reduce((n, w) => n + w.completed, 0);
     expect(fast + slow).toBe(completed);
     expect(Math.abs(fast - slow)).toBeLessThanOrEqual(completed * 0.02);
-    const merged = decodeFromCompressedBase64(all.find((w) => w.hdr)!.hdr!);
-    for (const w of all.filter((x) => x.hdr).slice(1)) merged.add(decodeFromCompressedBase64(w.hdr!));
+    const mergeOf = (ws: typeof all) => {
+      const h = decodeFromCompressedBase64(ws.find((w) => w.hdr)!.hdr!);
+      for (const w of ws.filter((x) => x.hdr).slice(1)) h.add(decodeFromCompressedBase64(w.hdr!));
+      return h;
+    };
+    const merged = mergeOf(all);
     expect(merged.totalCount).toBe(completed);
-    expect(merged.getValueAtPercentile(25) / 1000).toBeGreaterThanOrEqual(5);
-    expect(merged.getValueAtPercentile(75) / 1000).toBeGreaterThanOrEqual(60);
+    // The target's delays show (a busy machine only adds to them; how much is not asserted here).
+    // 1 ms under each: Node timers run on a whole-millisecond loop clock and can fire that early.
+    expect(merged.getValueAtPercentile(25) / 1000).toBeGreaterThanOrEqual(4);
+    expect(merged.getValueAtPercentile(75) / 1000).toBeGreaterThanOrEqual(59);
+    // Each half keeps its own floor, and '*' is exactly fast + slow, percentile by percentile.
+    const fastH = mergeOf(r.windows.filter((w) => w.request === 'fast'));
+    const slowH = mergeOf(r.windows.filter((w) => w.request === 'slow'));
+    expect(slowH.minNonZeroValue / 1000).toBeGreaterThanOrEqual(59);
+    expect(fastH.minNonZeroValue / 1000).toBeGreaterThanOrEqual(4);
+    const both = fastH; // fast + slow from here on
+    both.add(slowH);
+    for (const p of [25, 50, 75, 99, 100]) expect(merged.getValueAtPercentile(p), `p${p}`).toBe(both.getValueAtPercentile(p));
     // Units and merging, checked without a speed bound: each window's histogram agrees with the
     // summary written beside it, and the merged maximum is the largest window maximum.
     for (const w of all.filter((x) => x.hdr)) {
@@ -61,7 +75,7 @@ describe('distributed load over a fake Kubernetes Job', () => {
     expect(r.deleted.jobs).toHaveLength(1);
     expect(r.deleted.configMaps).toHaveLength(1);
     expect(r.deleted.left).toBe(0);
-  }, 120_000); // a hang guard, not a speed bound: ~15 s on an idle 2-core box
+  }, 200_000); // ~15 s on an idle 2-core box; a hang guard for a loaded CI runner (agents get 120 s to be ready)
 });
 
 /** Equal within the histogram's precision (3 significant digits: 0.1 %, at least 1 ms). */

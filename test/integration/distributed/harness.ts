@@ -38,7 +38,7 @@ export async function run(opts: { agents: number; stages: Array<{ duration: stri
   const stages: StageRecord[] = [];
   const notes: NoteRecord[] = [];
   const load = loadSpec(opts.stages);
-  const spec = distributedSchema.parse({ agents: opts.agents, kubeconfig: fake.kubeconfig, ready_timeout: opts.readyTimeout ?? '40s', start_lead: '1s' });
+  const spec = distributedSchema.parse({ agents: opts.agents, kubeconfig: fake.kubeconfig, ready_timeout: opts.readyTimeout ?? '120s', start_lead: '1s' });
   const engine = createDistributedEngine({ spec, env: process.env, log: silentLogger, version: VERSION });
   let result: LoadRunResult | null = null;
   let error: unknown = null;

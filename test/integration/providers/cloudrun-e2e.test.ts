@@ -28,7 +28,6 @@ let timeline: Rec[];
 let startedAtWall: number;
 let code: number | null;
 let stderr: string;
-let runMs: number;
 
 beforeAll(async () => {
   fake = await startCloudRunFake({ capacityPerInstance: 20 });
@@ -62,9 +61,7 @@ load:
 observe_after: 2s
 `,
   );
-  const t0 = Date.now();
-  const res = await runCli(['run', file, '--out', path.join(dir, 'runs'), '--no-progress'], { timeoutMs: 60_000, env: { METADATA_SERVER_DETECTION: 'none' } });
-  runMs = Date.now() - t0;
+  const res = await runCli(['run', file, '--out', path.join(dir, 'runs'), '--no-progress'], { timeoutMs: 240_000, env: { METADATA_SERVER_DETECTION: 'none' } });
   code = res.code;
   stderr = res.stderr;
   const runs = fs.readdirSync(path.join(dir, 'runs'));
@@ -72,7 +69,7 @@ observe_after: 2s
   report = JSON.parse(fs.readFileSync(path.join(runDir, 'report.json'), 'utf8')) as Report;
   timeline = fs.readFileSync(path.join(runDir, 'timeline.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Rec);
   startedAtWall = (timeline[0] as unknown as { startedAtWall: number }).startedAtWall;
-}, 70_000);
+}, 250_000); // hang guards, not speed checks: the run takes ~30 s idle, far longer on a loaded machine
 
 afterAll(async () => {
   await fake?.stop();
@@ -88,8 +85,7 @@ describe('scaleproof run with the cloud-run provider against the fake APIs', () 
     if (code !== 0) console.error(stderr);
     expect(code).toBe(0);
     expect(fake.app.served).toBeGreaterThan(100);
-    // load 20 s + observe 2 s + metric delay (6 s): the run waited for the delayed points.
-    expect(runMs).toBeGreaterThan(20_000 + 2_000 + 5_000);
+    // observe 2 s + metric delay (6 s): the run waited for the delayed points (its own phase records).
     const phases = timeline.filter((r) => r.kind === 'phase');
     const observe = phases.find((p) => p.phase === 'observe')!.t as number;
     const end = phases.find((p) => p.phase === 'end')!.t as number;

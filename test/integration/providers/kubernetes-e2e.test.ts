@@ -2,30 +2,31 @@
  * End to end through the real CLI: `scaleproof run` with the kubernetes provider pointed at the
  * fake API server (kubeconfig) and the load at the fake APP endpoint. What the run MEASURED
  * (report.json) must agree with what the fake HPA model RECORDED (its decisions and the moment
- * the ready count reached the peak), within the measurement's margin.
+ * the ready count reached the peak): seen no earlier than it happened, and at the next read of
+ * the watched state (counted in the provider's \`k8s:watch\` samples, not in milliseconds: a
+ * loaded machine delivers the notification later, but still before the state is read twice more).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectSeenAtTheNextRead, readTimes, type Measured } from '../../support/agreement.js';
 import { runCli } from '../../support/cli.js';
 import { startKubeFake, type KubeFake } from '../../fakes/kubernetes/index.js';
 
-interface Measured { valueMs: number | null; marginMs: number; atT: number | null }
 interface Report {
   verdict: string;
   scaleUps: Array<{ loadChangeT: number; baselineReplicas: number; peakDesired: number; firstDesiredIncrease: Measured; readyAtPeak: Measured; outcome: string }>;
   scaleDowns: Array<{ loadChangeT: number; settledDesired: number; firstDesiredDecrease: Measured; readyAtSettled: Measured; outcome: string }>;
 }
 
-/** Watch delivery + the child's event loop: how late a client-stamped change may be. */
-const SLACK_MS = 250;
-
 let fake: KubeFake;
 let report: Report;
 let startedAtWall: number;
 let code: number | null;
 let stderr: string;
-let timeline: Array<{ kind: string; [k: string]: unknown }>;
+let timeline: Array<{ kind: string; t: number; source?: string; [k: string]: unknown }>;
+/** The provider's reads of the watched state (a notification or a poll), in timeline time. */
+const watchReads = () => readTimes(timeline, 'k8s:watch');
 
 beforeAll(async () => {
   // Model time x20: HPA sync 0.75 s, pod start + readiness 0.5 s, scale-down stabilization 2 s.
@@ -56,15 +57,15 @@ targets:
   error_rate: 20%
 `,
   );
-  const res = await runCli(['run', file, '--out', path.join(fake.dir, 'runs'), '--no-progress'], { timeoutMs: 60_000 });
+  const res = await runCli(['run', file, '--out', path.join(fake.dir, 'runs'), '--no-progress'], { timeoutMs: 240_000 });
   code = res.code;
   stderr = res.stderr;
   const runs = fs.readdirSync(path.join(fake.dir, 'runs'));
   const runDir = path.join(fake.dir, 'runs', runs[0]!);
   report = JSON.parse(fs.readFileSync(path.join(runDir, 'report.json'), 'utf8')) as Report;
-  timeline = fs.readFileSync(path.join(runDir, 'timeline.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string });
+  timeline = fs.readFileSync(path.join(runDir, 'timeline.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as (typeof timeline)[number]);
   startedAtWall = (timeline[0] as unknown as { startedAtWall: number }).startedAtWall;
-}, 70_000);
+}, 250_000); // hang guards, not speed checks: the run takes ~30 s idle, far longer on a loaded machine
 
 afterAll(async () => {
   await fake?.stop();
@@ -85,10 +86,7 @@ describe('scaleproof run with the kubernetes provider against the fake cluster',
     const changeWall = startedAtWall + up.loadChangeT;
     const decision = fake.cluster.truth.decisions.find((d) => d.atWall >= changeWall && d.to > d.from)!;
     expect(decision).toBeDefined();
-    const truthMs = decision.atWall - changeWall;
-    const m = up.firstDesiredIncrease;
-    expect(m.valueMs!).toBeGreaterThanOrEqual(truthMs - SLACK_MS);
-    expect(m.valueMs! - m.marginMs).toBeLessThanOrEqual(truthMs + SLACK_MS);
+    expectSeenAtTheNextRead(up.firstDesiredIncrease, decision.atWall - startedAtWall, watchReads());
   });
 
   it('measures ready-at-peak when the fake pods became ready, with a tight margin', () => {
@@ -96,13 +94,11 @@ describe('scaleproof run with the kubernetes provider against the fake cluster',
     const changeWall = startedAtWall + up.loadChangeT;
     const peak = Math.max(...fake.cluster.truth.decisions.filter((d) => d.atWall >= changeWall && d.to > d.from).map((d) => d.to));
     expect(up.peakDesired).toBe(peak);
-    const truthMs = fake.cluster.readyReachedAt(peak, changeWall)! - changeWall;
     const m = up.readyAtPeak;
-    expect(m.valueMs!).toBeGreaterThanOrEqual(truthMs - SLACK_MS);
-    expect(m.valueMs! - m.marginMs).toBeLessThanOrEqual(truthMs + SLACK_MS);
-    expect(Math.abs(m.valueMs! - truthMs)).toBeLessThanOrEqual(m.marginMs + SLACK_MS);
-    // The watch stamps changes on arrival: far finer than the 500 ms poll interval.
-    expect(m.marginMs).toBeLessThan(100);
+    expectSeenAtTheNextRead(m, fake.cluster.readyReachedAt(peak, changeWall)! - startedAtWall, watchReads());
+    // The watch stamps changes on arrival, and the state before held until the millisecond
+    // before (recorded from the same notification): the margin is that millisecond, not a poll.
+    expect(m.marginMs).toBeLessThanOrEqual(1);
   });
 
   it('measures each scale-down when the fake HPA made it, and ready settling when its pods stopped', () => {
@@ -111,10 +107,9 @@ describe('scaleproof run with the kubernetes provider against the fake cluster',
     for (const down of downs) {
       const changeWall = startedAtWall + down.loadChangeT;
       const decision = fake.cluster.truth.decisions.find((d) => d.atWall >= changeWall && d.to < d.from)!;
-      const m = down.firstDesiredDecrease;
-      expect(Math.abs(m.valueMs! - (decision.atWall - changeWall))).toBeLessThanOrEqual(m.marginMs + SLACK_MS);
+      expectSeenAtTheNextRead(down.firstDesiredDecrease, decision.atWall - startedAtWall, watchReads());
       const settledAt = fake.cluster.readyReachedAt(down.settledDesired, changeWall, 'lte')!;
-      expect(Math.abs(down.readyAtSettled.valueMs! - (settledAt - changeWall))).toBeLessThanOrEqual(down.readyAtSettled.marginMs + SLACK_MS);
+      expectSeenAtTheNextRead(down.readyAtSettled, settledAt - startedAtWall, watchReads());
     }
     // After the load ended the HPA went back to its minimum, after the 2 s (real) stabilization.
     expect(fake.cluster.truth.decisions.at(-1)!.to).toBe(1);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ProviderError } from '../../../src/errors.js';
 import type { KubeFake } from '../../fakes/kubernetes/index.js';
-import { capturingLogger, closeAfterEachTest, type Collected, k8sProvider, kubeFake, readUntil } from './kubernetes-helpers.js';
+import { capturingLogger, closeAfterEachTest, type Collected, expectSeenByTheNextRead, k8sProvider, kubeFake, readUntil } from './kubernetes-helpers.js';
 import type { KubernetesProvider } from '../../../providers/kubernetes/index.js';
 
 let fake: KubeFake | null = null;
@@ -84,7 +84,7 @@ describe('kubernetes provider errors', () => {
     expect(ok).toBe(true);
     const e = got.events.find((x) => x.type === 'scale-down')!;
     expect(e.to).toBe(1);
-    expect(Math.abs(e.atWall - f.cluster.truth.decisions.at(-1)!.atWall)).toBeLessThan(1000);
+    expectSeenByTheNextRead(e, f.cluster.truth.decisions.at(-1)!.atWall, got.reads, 'scale-down from lastScaleTime');
   }, 20_000);
 
   test('not found: the deployment or HPA named in the settings', async () => {

@@ -1,11 +1,12 @@
 /** Shared by the Kubernetes provider integration tests: fakes and providers closed after each test, and a read loop. */
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import type { PlatformEvent, PlatformSample } from '../../../src/provider.js';
 import { systemClock } from '../../../src/clock.js';
 import type { Logger } from '../../../src/log.js';
 import { KubernetesProvider } from '../../../providers/kubernetes/index.js';
 import { kubernetesSettingsSchema, type KubernetesSettingsInput } from '../../../providers/kubernetes/settings.js';
 import { startKubeFake, type KubeFake } from '../../fakes/kubernetes/index.js';
+import { expectSeenAtTheNextRead } from '../../support/agreement.js';
 
 /** Every fake and provider a test made (a test may make several), closed after it. */
 const fakes = new Set<KubeFake>();
@@ -47,6 +48,8 @@ export function k8sProvider(settings: KubernetesSettingsInput, env: Record<strin
 export interface Collected {
   samples: PlatformSample[];
   events: PlatformEvent[];
+  /** Wall time each of readUntil's reads (sample + events) returned. */
+  reads?: number[];
 }
 
 /** Read like the poller does (every `everyMs`) until `until` holds or `timeoutMs` passes. */
@@ -61,6 +64,7 @@ export async function readUntil(
   const seen = new Set(into.events.map((e) => e.id));
   while (Date.now() < end) {
     const [s, e] = await Promise.all([p.sample(AbortSignal.timeout(3000)), p.events(since, AbortSignal.timeout(3000))]);
+    (into.reads ??= []).push(Date.now());
     into.samples.push(...s);
     for (const ev of e) {
       if (!seen.has(ev.id)) {
@@ -72,6 +76,25 @@ export async function readUntil(
     await new Promise((r) => setTimeout(r, opts.everyMs ?? 200));
   }
   return false;
+}
+
+/**
+ * What the provider reported (`seen`) agrees with what the fake recorded at `truthWall`: not
+ * before it, and at most one of the test's reads returned in between (as in
+ * test/support/agreement.ts, on wall times). Counted in reads, not milliseconds: a loaded machine
+ * delivers the watch notification later, but still before the next read. An event the provider
+ * placed at the API's own time (a late notification; Kubernetes stamps to the second) holds the
+ * truth inside its resolution instead.
+ */
+export function expectSeenByTheNextRead(seen: { atWall: number; resolutionMs?: number } | undefined, truthWall: number, reads: readonly number[] | undefined, what = ''): void {
+  expect(seen, `${what} never seen`).toBeDefined();
+  const { atWall, resolutionMs = 0 } = seen!;
+  if (resolutionMs > 0) {
+    expect(truthWall, what).toBeGreaterThanOrEqual(atWall - 5);
+    expect(truthWall, what).toBeLessThan(atWall + resolutionMs);
+    return;
+  }
+  expectSeenAtTheNextRead({ atT: atWall, marginMs: 0 }, truthWall, reads ?? []);
 }
 
 /** First sample at or after `fromWall` whose field satisfies the test. */

@@ -13,7 +13,7 @@ import type { PlatformSample } from '../../../src/provider.js';
 import type { KubeFake } from '../../fakes/kubernetes/index.js';
 import { driveLoad } from '../../fakes/shared/scaled-app.js';
 import { waitFor } from '../reliability/processes.js';
-import { closeAfterEachTest, type Collected, firstSample, k8sProvider, kubeFake, readUntil } from './kubernetes-helpers.js';
+import { closeAfterEachTest, type Collected, expectSeenByTheNextRead, firstSample, k8sProvider, kubeFake, readUntil } from './kubernetes-helpers.js';
 
 let fake: KubeFake | null = null;
 let provider: KubernetesProvider | null = null;
@@ -135,18 +135,17 @@ describe('kubernetes provider, an HPA scaling a Rollout (the scale subresource)'
     expect(up.length).toBeGreaterThan(0);
     const byTime = [...got.samples].sort((a, b) => a.atWall - b.atWall);
 
-    // desired (HPA status, watched) moved when the fake decided, within the watch delivery time.
+    // desired (HPA status, watched) moved when the fake decided: the notification, before the next read.
     const firstUp = firstSample(byTime, loadStart, (s) => s.source === 'k8s:watch' && (s.desired ?? 0) > 1)!;
-    expect(firstUp).toBeDefined();
-    expect(Math.abs(firstUp.atWall - up[0]!.atWall)).toBeLessThan(300);
-    // The Scale's spec.replicas, read at every sample, shows each decision within one poll interval
-    // (plus the read loop's own time on a shared machine).
+    expectSeenByTheNextRead(firstUp, up[0]!.atWall, got.reads, 'desired > 1 (watch)');
+    // The Scale's spec.replicas, read at every sample, shows each decision at the next Scale read
+    // (counted in k8s:scale samples: one in flight at the decision may miss it, the next cannot).
     const scaleSamples = byTime.filter((s) => s.source === 'k8s:scale');
     expect(scaleSamples.length).toBeGreaterThan(5);
     for (const d of up) {
       const seen = scaleSamples.find((s) => s.atWall >= d.atWall && s.desired! >= d.to);
-      expect(seen, `k8s:scale ${d.from}->${d.to}`).toBeDefined();
-      expect(seen!.atWall - d.atWall, `k8s:scale ${d.from}->${d.to}`).toBeLessThan(POLL_MS + 1000);
+      // (A Scale sample's resolutionMs is its read's round trip, not an API time's precision.)
+      expectSeenByTheNextRead(seen && { atWall: seen.atWall }, d.atWall, scaleSamples.map((s) => s.atWall), `k8s:scale ${d.from}->${d.to}`);
     }
     expect(scaleSamples.at(-1)!.desired).toBe(fake.cluster.deployment().spec.replicas);
 
@@ -156,16 +155,14 @@ describe('kubernetes provider, an HPA scaling a Rollout (the scale subresource)'
     const ready = byTime.filter((s) => s.atWall >= loadStart && s.ready !== undefined);
     for (let n = 2; n <= peak; n++) {
       const truth = fake.cluster.readyReachedAt(n, loadStart)!;
-      const seen = ready.find((s) => s.ready! >= n)!;
-      expect(seen, `ready ${n}`).toBeDefined();
-      expect(Math.abs(seen.atWall - truth), `ready ${n}`).toBeLessThan(500);
+      expectSeenByTheNextRead(ready.find((s) => s.ready! >= n), truth, got.reads, `ready ${n}`);
     }
     expect(got.events.filter((e) => e.type === 'replica-ready').length).toBeGreaterThanOrEqual(peak - 1);
     // The HPA's Events become decisions with the size before (from the HPA's own history here).
     for (const d of up) {
       const e = got.events.find((x) => x.type === 'scale-up' && x.to === d.to);
       expect(e, `scale-up event ${d.from}->${d.to}`).toMatchObject({ from: d.from, to: d.to });
-      expect(Math.abs(e!.atWall - d.atWall)).toBeLessThan(1000);
+      expectSeenByTheNextRead(e, d.atWall, got.reads, `scale-up event ${d.from}->${d.to}`);
     }
     // CPU from metrics.k8s.io, by the same selector.
     expect(got.samples.some((s) => s.source === 'k8s:metrics.k8s.io' && (s.cpuPct ?? 0) > 50)).toBe(true);
@@ -192,7 +189,7 @@ describe('kubernetes provider, an HPA scaling a Rollout (the scale subresource)'
     expect(got.samples.filter((s) => s.source === 'k8s:scale')).toHaveLength(scaleReadsBefore);
     const first = firstSample(got.samples, loadStart, (s) => (s.desired ?? 0) > 1)!;
     expect(first).toMatchObject({ source: 'k8s:watch', desired: d.to });
-    expect(Math.abs(first.atWall - d.atWall)).toBeLessThan(300);
+    expectSeenByTheNextRead(first, d.atWall, got.reads, 'desired from the HPA');
     const warnings = got.events.filter((e) => e.source === 'k8s:scale' && e.type === 'warning');
     expect(warnings).toHaveLength(1);
     expect(warnings[0]!.message).toMatch(/^rollouts\/scale cannot be read \(kubernetes: RBAC denies .*cannot get rollouts\/scale\.argoproj\.io "web" in namespace demo.*\); desired comes from the HPA's status only while this lasts$/);

@@ -10,7 +10,7 @@ import { kubernetesSettingsSchema } from '../../../providers/kubernetes/settings
 import type { KubernetesProvider } from '../../../providers/kubernetes/index.js';
 import type { KubeFake } from '../../fakes/kubernetes/index.js';
 import { driveLoad } from '../../fakes/shared/scaled-app.js';
-import { closeAfterEachTest, type Collected, k8sProvider, kubeFake, readUntil } from './kubernetes-helpers.js';
+import { closeAfterEachTest, type Collected, expectSeenByTheNextRead, k8sProvider, kubeFake, readUntil } from './kubernetes-helpers.js';
 
 let fake: KubeFake | null = null;
 let provider: KubernetesProvider | null = null;
@@ -84,8 +84,7 @@ describe('kubernetes provider with a StatefulSet', () => {
     // Each new ready count appears when the fake's pod became ready.
     for (let n = 2; n <= peak; n++) {
       const truth = fake.cluster.readyReachedAt(n, loadStart)!;
-      const seen = ready.find((s) => s.ready! >= n)!;
-      expect(Math.abs(seen.atWall - truth), `ready ${n}`).toBeLessThan(300);
+      expectSeenByTheNextRead(ready.find((s) => s.ready! >= n), truth, got.reads, `ready ${n}`);
     }
   });
 });

@@ -100,6 +100,7 @@ provider:
     capacity: { concurrency: 50, service_time: ${serviceTime}, startup_delay: 300ms, queue_limit: 100 }
     autoscaler: { target_utilization: 60%, sync_period: 500ms, scale_down_stabilization: 2s, metric_window: 1s }
 load:
+  workers: 1 # in-thread: the stop takes effect at the signal, with no message to a worker in between
   start: 20
   stages:
     - { name: steady, duration: ${loadSeconds}s, rate: 20 }
