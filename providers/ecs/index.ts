@@ -375,8 +375,9 @@ export class EcsProvider implements Provider, HasMetricDelay {
       this.#tasksRead = true;
       for (const e of readyEvents(tasks, readiness, readAt, prev, this.#lastReady)) if (!this.#taskEvents.has(e.id!)) this.#taskEvents.set(e.id!, e);
       if (this.#taskEvents.size > 5000) this.#taskEvents.delete(this.#taskEvents.keys().next().value as string);
+      const prevReady = this.#lastReady;
       this.#lastReady = readyTaskArns(tasks, readiness);
-      return readySamples(tasks, readiness, readAt, prev, readAt - startWall);
+      return readySamples(tasks, readiness, readAt, prev, readAt - startWall, prevReady);
     } catch (err) {
       this.#soft('ecs:ListTasks', err);
       this.#lastTasksReadAt = null;
