@@ -204,7 +204,8 @@ export class FakeEcs {
   readonly unkind: Required<FakeEcsUnkind>;
   /** Every task the service stopped, and when (eventual consistency, lingering). */
   readonly #stopped: { task: Task; stoppedAt: number }[] = [];
-  /** ECS token bucket (throttle). */
+  /** ECS token bucket (throttle), and how many calls it refused. */
+  throttledCalls = 0;
   #tokens = 0;
   #tokensAt = 0;
 
@@ -688,7 +689,7 @@ export class FakeEcs {
     const now = Date.now();
     this.#tokens = Math.min(bucket.burst, this.#tokens + ((now - this.#tokensAt) / 1000) * bucket.refillPerSec);
     this.#tokensAt = now;
-    if (this.#tokens < 1) return false;
+    if (this.#tokens < 1) return (this.throttledCalls++, false);
     this.#tokens -= 1;
     return true;
   }
