@@ -40,6 +40,7 @@ import {
   type WorkloadValues,
 } from './map.js';
 import { Reflector, type ListResult, type ReflectorOptions, type WatchFn } from './reflector.js';
+import { listAllPages } from './paged-list.js';
 import { scaleTargetSummary, scaleTargetWarning, selectorChangeMessage, type ScaleTarget } from './scale.js';
 import { discoverScaleTarget, type ScaleApi } from './scale-client.js';
 import { ScaleFollower } from './scale-follower.js';
@@ -188,8 +189,8 @@ export class KubernetesProvider implements Provider {
 
   #listHpas(fieldSelector?: string): Promise<ListResult<Hpa>> {
     return this.#call({ verb: 'list', group: 'autoscaling', resource: 'horizontalpodautoscalers' }, async () => {
-      const r = await this.#autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace: this.#ns, ...(fieldSelector ? { fieldSelector } : {}) });
-      return { items: r.items as Hpa[], resourceVersion: r.metadata?.resourceVersion ?? '' };
+      const r = await listAllPages((page) => this.#autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace: this.#ns, ...(fieldSelector ? { fieldSelector } : {}), ...page }));
+      return { items: r.items as Hpa[], resourceVersion: r.resourceVersion };
     });
   }
 
@@ -203,8 +204,8 @@ export class KubernetesProvider implements Provider {
 
   #listPods(labelSelector: string | undefined): Promise<ListResult<Pod>> {
     return this.#call({ verb: 'list', group: '', resource: 'pods' }, async () => {
-      const r = await this.#core.listNamespacedPod({ namespace: this.#ns, ...(labelSelector ? { labelSelector } : {}) });
-      return { items: r.items as Pod[], resourceVersion: r.metadata?.resourceVersion ?? '' };
+      const r = await listAllPages((page) => this.#core.listNamespacedPod({ namespace: this.#ns, ...(labelSelector ? { labelSelector } : {}), ...page }));
+      return { items: r.items as Pod[], resourceVersion: r.resourceVersion };
     });
   }
 
@@ -214,8 +215,8 @@ export class KubernetesProvider implements Provider {
 
   #listEvents(): Promise<ListResult<KEvent>> {
     return this.#call({ verb: 'list', group: '', resource: 'events' }, async () => {
-      const r = await this.#core.listNamespacedEvent({ namespace: this.#ns, fieldSelector: this.#eventSelector() });
-      return { items: r.items as KEvent[], resourceVersion: r.metadata?.resourceVersion ?? '' };
+      const r = await listAllPages((page) => this.#core.listNamespacedEvent({ namespace: this.#ns, fieldSelector: this.#eventSelector(), ...page }));
+      return { items: r.items as KEvent[], resourceVersion: r.resourceVersion };
     });
   }
 
