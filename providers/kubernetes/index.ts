@@ -670,15 +670,22 @@ export class KubernetesProvider implements Provider {
 
   async sample(signal: AbortSignal): Promise<PlatformSample[]> {
     await this.#ensureStarted(signal);
+    const readStart = this.#ctx.clock.wallNow();
     for (const r of this.#reflectors()) await r.poll(signal);
     const scaleSample = this.#follower ? await this.#sampleScale(this.#follower, signal) : null;
-    const out: PlatformSample[] = this.#pending.map((s) => ({ atWall: s.atWall, resolutionMs: 0, source: s.source, ...s.values }));
-    this.#pending = [];
     const now = this.#ctx.clock.wallNow();
     const allWatching = this.#reflectors().every((r) => r.mode === 'watch');
+    const allPolling = this.#reflectors().every((r) => r.mode === 'poll');
+    // Listing, each relist's differences would pair one list's fresh values with another's from
+    // the previous read (the deployment listed before the pods): only the read as a whole counts.
+    const out: PlatformSample[] = this.#pending.filter((s) => !(allPolling && s.source === 'k8s:list')).map((s) => ({ atWall: s.atWall, resolutionMs: 0, source: s.source, ...s.values }));
+    this.#pending = [];
     // The state now: true as of now only when every watch is connected, or everything was just listed.
-    if (this.#continuousSince(now) || this.#reflectors().every((r) => r.mode === 'poll')) {
-      out.push({ atWall: now, resolutionMs: 0, source: allWatching ? 'k8s:watch' : 'k8s:list', ...this.#currentValues() });
+    if (this.#continuousSince(now) || allPolling) {
+      // Listed, not watched: each list (all its pages) is a snapshot taken somewhere in this read,
+      // so the values stand for the whole read, not only its end.
+      const span = allWatching ? 0 : Math.max(0, now - readStart);
+      out.push({ atWall: now, resolutionMs: span, source: allWatching ? 'k8s:watch' : 'k8s:list', ...this.#currentValues() });
     }
     if (scaleSample) out.push(scaleSample);
     const m = await this.#readMetrics(now, signal);
