@@ -22,7 +22,7 @@ export async function withStartupRetry<T>(call: () => Promise<T>, clock: Clock, 
       if (!(err instanceof ProviderError) || err.kind !== 'throttled' || !isRetryable(err) || signal.aborted) throw err;
       const decision = retryDecision(err, attempt, deadline - clock.now(), random, DESCRIBE_RETRY.backoff);
       if (!decision.retry) throw err;
-      if (attempt === 0) log.warn(`${err.message}: trying again (up to ${DESCRIBE_RETRY.budgetMs / 1000}s)`);
+      if (attempt === 0) log.warn(`${err.message} (trying again for up to ${DESCRIBE_RETRY.budgetMs / 1000}s)`);
       await clock.sleep(decision.waitMs, signal);
     }
   }
