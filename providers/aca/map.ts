@@ -35,6 +35,8 @@ export interface ReplicaView {
   createdAtWall?: number;
   running: boolean;
   ready: boolean;
+  /** Every container terminated: a replica on its way out (a scale-in), still listed; not pending. */
+  leaving?: boolean;
 }
 
 /** A replica is ready when it is Running and every (app) container reports ready. */
@@ -44,6 +46,7 @@ export function replicaView(r: Replica, revision: string): ReplicaView {
   const view: ReplicaView = { name: r.name ?? '?', revision, running, ready: running && containers.length > 0 && containers.every((c) => c.ready === true) };
   const created = ms(r.createdTime);
   if (created !== undefined) view.createdAtWall = created;
+  if (!view.ready && containers.length > 0 && containers.every((c) => c.runningState === 'Terminated')) view.leaving = true;
   return view;
 }
 
@@ -59,7 +62,8 @@ export function replicaSample(revisions: readonly Revision[], replicas: readonly
   if (replicas) {
     out.running = replicas.filter((r) => r.running).length;
     out.ready = replicas.filter((r) => r.ready).length;
-    out.pending = replicas.length - out.ready;
+    // A replica terminating after a scale-in is still listed: it is neither ready nor coming.
+    out.pending = replicas.filter((r) => !r.ready && !r.leaving).length;
   }
   return out;
 }
