@@ -36,10 +36,11 @@ export class FakeGoogleApis {
   endpoint = '';
   /**
    * Unkind modes (test/fakes/README.md, "Unkind modes"); set before the provider reads.
-   * - `logReadsPerMinute`: Cloud Logging's entries.list read quota, per project per minute
-   *   (real minutes), answered RESOURCE_EXHAUSTED beyond it. "Read requests per minute per
-   *   project: 60" (https://cloud.google.com/logging/quotas), shared with every console user.
-   *   Minutes are model minutes (60 s / timeScale real). Default 60; 0: no quota.
+   * - `logReadsPerMinute`: Cloud Logging's entries.list read quota, per project per (model)
+   *   minute (60 s / timeScale real), answered RESOURCE_EXHAUSTED beyond it. "Number of
+   *   entries.list requests: 60 per minute, per Google Cloud project"
+   *   (https://cloud.google.com/logging/quotas), shared with every console user. Default 60;
+   *   0: no quota.
    * - `throttle`: a token bucket over GetService and ListTimeSeries answering
    *   RESOURCE_EXHAUSTED ("Quota exceeded"), as Google APIs do past a rate quota
    *   (https://cloud.google.com/apis/design/errors#handling_errors: RESOURCE_EXHAUSTED, "Either

@@ -60,14 +60,14 @@ load:
     - { name: idle, duration: 5s, rate: 0 }
 observe_after: 1s
 `,
-    { timeoutMs: 50_000, env: { AZURE_ACCESS_TOKEN: 'fake-token', NODE_EXTRA_CA_CERTS: fake.cert.certFile } },
+    { timeoutMs: 90_000, env: { AZURE_ACCESS_TOKEN: 'fake-token', NODE_EXTRA_CA_CERTS: fake.cert.certFile } },
   );
   return { fake, run };
 }
 
 beforeAll(async () => {
   cases = await runCases(Object.keys(CASES), (name) => runCase(name, CASES[name]!));
-}, 100_000);
+}, 200_000);
 
 afterAll(async () => {
   for (const c of cases.values()) {

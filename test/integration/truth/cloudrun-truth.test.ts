@@ -56,7 +56,7 @@ load:
     - { name: tail, duration: 1s, rate: 5 }
 observe_after: 1s
 `,
-    { timeoutMs: 60_000, env: { METADATA_SERVER_DETECTION: 'none' } },
+    { timeoutMs: 90_000, env: { METADATA_SERVER_DETECTION: 'none' } },
   );
   return { fake, run };
 }
@@ -64,7 +64,7 @@ observe_after: 1s
 beforeAll(async () => {
   // All four at once: these runs mostly wait for late Monitoring points, not on the CPU.
   cases = await runCases(Object.keys(CASES), (name) => runCase(name, CASES[name]!), Number(process.env.TRUTH_PARALLEL ?? 4));
-}, 110_000);
+}, 200_000);
 
 afterAll(async () => {
   for (const c of cases.values()) {

@@ -61,7 +61,7 @@ load:
 observe_after: 1s
 `,
     {
-      timeoutMs: 50_000,
+      timeoutMs: 90_000,
       env: {
         AWS_ACCESS_KEY_ID: 'AKIDFAKE',
         AWS_SECRET_ACCESS_KEY: 'fake-secret',
@@ -79,7 +79,7 @@ observe_after: 1s
 
 beforeAll(async () => {
   cases = await runCases(Object.keys(CASES), (name) => runCase(name, CASES[name]!));
-}, 100_000);
+}, 200_000);
 
 afterAll(async () => {
   for (const c of cases.values()) {

@@ -67,14 +67,14 @@ observe_after: 4s
 targets:
   error_rate: 50%
 `,
-    { timeoutMs: 60_000 },
+    { timeoutMs: 90_000 },
   );
   return { fake, run };
 }
 
 beforeAll(async () => {
   cases = await runCases(Object.keys(CASES), (name) => runCase(name, CASES[name]!));
-}, 110_000);
+}, 200_000);
 
 afterAll(async () => {
   for (const c of cases.values()) {
