@@ -222,14 +222,14 @@ export function readyTaskArns(tasks: readonly Task[], r: Readiness): Set<string>
  * the analysis then places a replica's readiness to the millisecond, not to the poll. Otherwise
  * (HEALTHY, a healthy target) AWS gives no time: the count at the read is all there is.
  */
-export function readySamples(tasks: readonly Task[], r: Readiness, readAtWall: number, prevReadStartWall: number | null, readMs = 0, prevReady?: ReadonlySet<string>): PlatformSample[] {
+export function readySamples(tasks: readonly Task[], r: Readiness, readAtWall: number, prevReadStartWall: number | null, readMs = 0, lastOk?: { startWall: number; ready: ReadonlySet<string> }): PlatformSample[] {
   const at = (atWall: number, ready: number, resolutionMs = 0): PlatformSample => ({ atWall, resolutionMs, source: r.source, ready });
   const ready = tasks.filter((t) => r.ready(t)).length;
   const out: PlatformSample[] = [];
   // ListTasks is eventually consistent: a task can first be listed reads after it started. The
   // previous read said it was not ready, so its start cannot be placed before that read; the
   // read that first sees it says only "since its startedAt", and its resolution says so.
-  const late = precisePrevious(tasks, r, prevReadStartWall, prevReady);
+  const late = lateStarts(tasks, r, lastOk);
   // Counts placed at each start would then contradict what the previous read said: none this time.
   readMs = Math.max(readMs, ...late.map((start) => readAtWall - start));
   if (r.precise && prevReadStartWall !== null && late.length === 0) {
@@ -248,13 +248,16 @@ export function readySamples(tasks: readonly Task[], r: Readiness, readAtWall: n
   return out;
 }
 
-/** startedAt of the ready tasks the previous read did not see ready although they had started before it began. */
-function precisePrevious(tasks: readonly Task[], r: Readiness, prevReadStartWall: number | null, prevReady?: ReadonlySet<string>): number[] {
-  if (!r.precise || prevReadStartWall === null || !prevReady) return [];
+/**
+ * startedAt of the ready tasks the last successful read did not see ready although they had
+ * started before it began (a failed read in between does not count: it said nothing).
+ */
+function lateStarts(tasks: readonly Task[], r: Readiness, lastOk?: { startWall: number; ready: ReadonlySet<string> }): number[] {
+  if (!r.precise || !lastOk) return [];
   return tasks
-    .filter((t) => t.taskArn && r.ready(t) && !prevReady.has(t.taskArn))
+    .filter((t) => t.taskArn && r.ready(t) && !lastOk.ready.has(t.taskArn))
     .map((t) => ms(t.startedAt))
-    .filter((x): x is number => x !== undefined && x <= prevReadStartWall);
+    .filter((x): x is number => x !== undefined && x <= lastOk.startWall);
 }
 
 /**

@@ -89,9 +89,11 @@ describe.each(Object.keys(CASES))('ACA truth, unkind mode: %s', (name) => {
   it('the first scale-up decision: not before the scaler made it, at the next read', () => {
     const { fake, run } = cases.get(name)!;
     const up = run.report.scaleUps[0]!;
+    const decision = fake.decisions.find((d) => d.to > d.from && d.atWall - run.startedAtWall >= up.loadChangeT);
+    // The platform never scaled (a starved load generator): nothing may be reported either.
+    if (!decision) return expect(up.firstDesiredIncrease.atT).toBeNull();
+    // Throttled reads leave holes: the analysis may then decline to judge, never make a value up.
     if (up.firstDesiredIncrease.atT === null) return expect(up.outcome === 'scaled' || !run.records.some((r) => r.kind === 'gap')).toBe(false);
-    const decision = fake.decisions.find((d) => d.to > d.from && d.atWall - run.startedAtWall >= up.loadChangeT)!;
-    expect(decision).toBeDefined();
     expectSeenInReads(up.firstDesiredIncrease, decision.atWall - run.startedAtWall, desiredReads(run.records), { checkMargin: true });
   });
 

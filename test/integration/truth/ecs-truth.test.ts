@@ -17,10 +17,10 @@ const LAG_MS = 1200;
 
 const CASES: Record<string, FakeEcsUnkind> = {
   pagination: { listTasksPageSize: 1 },
-  throttling: { throttle: { burst: 3, refillPerSec: 8 } },
+  throttling: { throttle: { burst: 2, refillPerSec: 3 } },
   consistency: { consistencyLagMs: LAG_MS },
   lingering: { lingerMs: 3000 },
-  all: { listTasksPageSize: 1, throttle: { burst: 4, refillPerSec: 10 }, consistencyLagMs: LAG_MS, lingerMs: 3000 },
+  all: { listTasksPageSize: 1, throttle: { burst: 3, refillPerSec: 5 }, consistencyLagMs: LAG_MS, lingerMs: 3000 },
 };
 
 interface Case {
@@ -105,8 +105,9 @@ describe.each(Object.keys(CASES))('ECS truth, unkind mode: %s', (name) => {
   it('the first scale-up decision: not before the model’s record, at the next read outside the lag', () => {
     const { fake, run } = cases.get(name)!;
     const up = run.report.scaleUps[0]!;
-    const decision = fake.decisions.find((d) => d.to > d.from && d.atWall - run.startedAtWall >= up.loadChangeT)!;
-    expect(decision).toBeDefined();
+    const decision = fake.decisions.find((d) => d.to > d.from && d.atWall - run.startedAtWall >= up.loadChangeT);
+    // The platform never scaled (a starved load generator): nothing may be reported either.
+    if (!decision) return expect(up.firstDesiredIncrease.atT).toBeNull();
     expectSeenInReads(up.firstDesiredIncrease, decision.atWall - run.startedAtWall, readTimes(run.records, 'ecs:DescribeServices'), { lagMs: lagMs(), checkMargin: lagMs() === 0 });
   });
 

@@ -22,10 +22,10 @@ interface Mode {
 
 const CASES: Record<string, Mode> = {
   pagination: { api: { pageSize: 1 }, watch: false },
-  'throttling with Retry-After': { api: { throttle: { burst: 20, refillPerSec: 7, retryAfterSeconds: 1 } }, watch: false },
-  'throttling without Retry-After': { api: { throttle: { burst: 20, refillPerSec: 7, retryAfterSeconds: 0 } }, watch: false },
+  'throttling with Retry-After': { api: { throttle: { burst: 14, refillPerSec: 3, retryAfterSeconds: 1 } }, watch: false },
+  'throttling without Retry-After': { api: { throttle: { burst: 14, refillPerSec: 3, retryAfterSeconds: 0 } }, watch: false },
   lingering: { graceSeconds: 30 },
-  all: { api: { pageSize: 1, throttle: { burst: 20, refillPerSec: 7, retryAfterSeconds: 1 } }, graceSeconds: 30, watch: false },
+  all: { api: { pageSize: 1, throttle: { burst: 14, refillPerSec: 3, retryAfterSeconds: 1 } }, graceSeconds: 30, watch: false },
 };
 
 type Report = Omit<E2EReport, 'scaleDowns'> & { scaleDowns: (E2EReport['scaleDowns'][number] & { settledDesired: number })[] };
@@ -98,9 +98,10 @@ describe.each(Object.keys(CASES))('Kubernetes truth, unkind mode: %s', (name) =>
     const { fake, run } = cases.get(name)!;
     const up = run.report.scaleUps[0]!;
     // Throttled reads leave holes: the analysis may then decline to judge, never make a value up.
+    const decision = fake.cluster.truth.decisions.find((d) => d.atWall - run.startedAtWall >= up.loadChangeT && d.to > d.from);
+    // The HPA never scaled (a starved load generator): nothing may be reported either.
+    if (!decision) return expect(up.firstDesiredIncrease.atT).toBeNull();
     if (up.firstDesiredIncrease.atT === null) return expect(up.outcome === 'scaled' || !run.records.some((r) => r.kind === 'gap')).toBe(false);
-    const decision = fake.cluster.truth.decisions.find((d) => d.atWall - run.startedAtWall >= up.loadChangeT && d.to > d.from)!;
-    expect(decision).toBeDefined();
     expectSeenInReads(up.firstDesiredIncrease, decision.atWall - run.startedAtWall, readTimes(run.records, source(run.records)), { checkMargin: true, slackMs: SLACK_MS });
   });
 
