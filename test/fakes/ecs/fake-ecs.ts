@@ -716,10 +716,12 @@ export class FakeEcs {
     if (b.serviceName !== undefined && b.serviceName !== this.o.service) return { taskArns: [] };
     const at = this.#asOf;
     const tasks = b.desiredStatus === 'STOPPED' ? this.#stopped.filter((s) => s.stoppedAt <= at).map((s) => s.task) : this.#tasksAt(at);
-    const arns = tasks.map((t) => this.#taskArn(t));
+    // The token is the last ARN given (keyset): a task stopping between two pages shifts no other.
+    const after = b.nextToken ? Buffer.from(String(b.nextToken), 'base64url').toString() : '';
+    const arns = tasks.map((t) => this.#taskArn(t)).sort().filter((a) => a > after);
     const size = Math.min(Number(b.maxResults ?? 100), this.unkind.listTasksPageSize);
-    const from = Number(b.nextToken ?? 0);
-    return { taskArns: arns.slice(from, from + size), ...(from + size < arns.length ? { nextToken: String(from + size) } : {}) };
+    const page = arns.slice(0, size);
+    return { taskArns: page, ...(size < arns.length ? { nextToken: Buffer.from(page.at(-1)!).toString('base64url') } : {}) };
   }
 
   /** Answers as real ECS would: DescribeServices as of `#asOf`, DescribeTasks also describing stopped tasks. */
