@@ -87,7 +87,7 @@ export interface FakeEcsUnkind {
    */
   listTasksPageSize?: number;
   /**
-   * Token bucket over all ECS calls (one account, one Region); an empty bucket answers
+   * A token bucket per ECS API action (one account, one Region); an empty bucket answers
    * ThrottlingException "Rate exceeded", with no Retry-After. ECS: "Amazon ECS uses the token
    * bucket algorithm to implement API throttling." and its example "cluster read actions" bucket
    * holds 50 tokens refilled at 20 a second
@@ -206,14 +206,13 @@ export class FakeEcs {
   readonly #stopped: { task: Task; stoppedAt: number }[] = [];
   /** ECS token bucket (throttle), and how many calls it refused. */
   throttledCalls = 0;
-  #tokens = 0;
-  #tokensAt = 0;
+  /** One bucket per API action, as the ECS throttling table lists them. */
+  readonly #buckets = new Map<string, { tokens: number; at: number }>();
 
   constructor(options: FakeEcsOptions = {}) {
     const { loadBalancer, unkind, ...rest } = options;
     this.unkind = { listTasksPageSize: 2, throttle: { burst: 50, refillPerSec: 20 }, consistencyLagMs: 0, lingerMs: 0, ...unkind };
-    this.#tokens = this.unkind.throttle ? this.unkind.throttle.burst : 0;
-    this.#tokensAt = Date.now();
+
     this.o = {
       cluster: 'demo',
       service: 'web',
@@ -477,7 +476,7 @@ export class FakeEcs {
     if (fault === 'not-found') return cw ? fail(404, 'ResourceNotFound', 'not found') : prefix === 'AnyScaleFrontendService' ? fail(400, 'ObjectNotFoundException', 'No scalable target found') : fail(400, 'ClusterNotFoundException', 'Cluster not found.');
     const handler = (this.#handlers as Record<string, ((b: Record<string, unknown>) => unknown) | undefined>)[op];
     if (!handler) return fail(400, 'UnknownOperationException', `fake does not implement ${target}`);
-    if (!cw && prefix !== 'AnyScaleFrontendService' && !this.#takeToken()) return fail(400, 'ThrottlingException', 'Rate exceeded');
+    if (!cw && prefix !== 'AnyScaleFrontendService' && !this.#takeToken(op)) return fail(400, 'ThrottlingException', 'Rate exceeded');
     const result = this.#unkindAnswer(op, body, handler(body));
     if (result instanceof Error) return fail(400, result.name, result.message);
     send(200, result);
@@ -683,14 +682,16 @@ export class FakeEcs {
   // ---- Unkind modes (see FakeEcsUnkind) ----
 
   /** One token of the ECS bucket, refilled by the time since the last call; false: throttled. */
-  #takeToken(): boolean {
+  #takeToken(op: string): boolean {
     const bucket = this.unkind.throttle;
     if (!bucket) return true;
     const now = Date.now();
-    this.#tokens = Math.min(bucket.burst, this.#tokens + ((now - this.#tokensAt) / 1000) * bucket.refillPerSec);
-    this.#tokensAt = now;
-    if (this.#tokens < 1) return (this.throttledCalls++, false);
-    this.#tokens -= 1;
+    const b = this.#buckets.get(op) ?? { tokens: bucket.burst, at: now };
+    b.tokens = Math.min(bucket.burst, b.tokens + ((now - b.at) / 1000) * bucket.refillPerSec);
+    b.at = now;
+    this.#buckets.set(op, b);
+    if (b.tokens < 1) return (this.throttledCalls++, false);
+    b.tokens -= 1;
     return true;
   }
 
