@@ -37,6 +37,8 @@ export interface ReplicaView {
   createdEndAtWall?: number;
   running: boolean;
   ready: boolean;
+  /** Every container terminated: a replica on its way out (a scale-in), still listed; not pending. */
+  leaving?: boolean;
 }
 
 /** A replica is ready when it is Running and every (app) container reports ready. */
@@ -48,6 +50,7 @@ export function replicaView(r: Replica, revision: string, toOurs?: (platformMs: 
   if (created !== undefined) view.createdAtWall = created;
   const end = createdEnd(view);
   if (toOurs && end !== undefined) view.createdEndAtWall = toOurs(end);
+  if (!view.ready && containers.length > 0 && containers.every((c) => c.runningState === 'Terminated')) view.leaving = true;
   return view;
 }
 
@@ -63,7 +66,8 @@ export function replicaSample(revisions: readonly Revision[], replicas: readonly
   if (replicas) {
     out.running = replicas.filter((r) => r.running).length;
     out.ready = replicas.filter((r) => r.ready).length;
-    out.pending = replicas.length - out.ready;
+    // A replica terminating after a scale-in is still listed: it is neither ready nor coming.
+    out.pending = replicas.filter((r) => !r.ready && !r.leaving).length;
   }
   return out;
 }

@@ -75,6 +75,10 @@ export class CloudRunProvider implements Provider, HasMetricDelay, HasServerCloc
   /** Why the system log is not read (permission denied), once known. */
   #logsOff: string | null = null;
   #logsFailing = false;
+  /** When the system log was last read (wall ms), and until when its read quota keeps it paused. */
+  #lastLogReadAt = -Infinity;
+  #logsPausedUntil = -Infinity;
+  #logQuotaWarned = false;
   #closed = false;
   /** Google's clock from the `date` header of each gRPC answer; metric points and log lines are on it. */
   readonly #serverClock: PlatformServerClock;
@@ -151,6 +155,16 @@ export class CloudRunProvider implements Provider, HasMetricDelay, HasServerCloc
    * log only sharpens what Monitoring shows, so without it the run goes on per minute. Denied
    * access turns it off with one warning; other failures are retried at the next poll.
    */
+  /**
+   * The system log during the run: at most every `log_interval` (its read quota is per project
+   * per minute, shared with the console), and not before the minute after a quota refusal.
+   */
+  async #readLogsSparingly(sinceWall: number, now: number, signal?: AbortSignal): Promise<void> {
+    if (now - this.#lastLogReadAt < this.#s.log_interval || now < this.#logsPausedUntil) return;
+    this.#lastLogReadAt = now;
+    await this.#readLogs(sinceWall, signal);
+  }
+
   async #readLogs(sinceWall: number, signal?: AbortSignal, quiet = false): Promise<void> {
     if (!this.#logs || this.#logsOff || signal?.aborted) return;
     try {
@@ -177,7 +191,13 @@ export class CloudRunProvider implements Provider, HasMetricDelay, HasServerCloc
     } catch (err) {
       if (signal?.aborted) return; // the poll was cut short: not a failure of the log
       const e = toProviderError(err, this.#call(`read the Cloud Run system log from Cloud Logging in project ${this.#s.project}`, 'logging.logEntries.list', 'roles/logging.viewer'), this.#credentials);
-      if (e.kind === 'access-denied') {
+      if (e.kind === 'throttled') {
+        // The read quota is per minute: try again in the next one (4 intervals: a minute by
+        // default), and say so once.
+        this.#logsPausedUntil = this.#ctx.clock.wallNow() + 4 * this.#s.log_interval;
+        if (!this.#logQuotaWarned && !quiet) this.#ctx.log.warn(`Cloud Logging read quota reached (${e.message}); the system log is read again after ${Math.round((4 * this.#s.log_interval) / 1000)}s, and scale-up times may stay per minute meanwhile`);
+        this.#logQuotaWarned ||= !quiet;
+      } else if (e.kind === 'access-denied') {
         this.#logsOff = `${e.message.replace(/\.+$/, '')}. Scale-up times stay per minute; ${e.hint ?? 'set logs: false to stop trying'}`;
         // describe() shows it among its warnings; a read during the run says it once here.
         if (!quiet) this.#ctx.log.warn(this.#logsOff);
@@ -242,7 +262,7 @@ export class CloudRunProvider implements Provider, HasMetricDelay, HasServerCloc
       this.#series(QUERIES.cpu, start, end, signal),
       this.#series(QUERIES.requests, start, end, signal).catch(() => [] as TimeSeries[]),
       this.#series(QUERIES.latencies, start, end, signal).catch(() => [] as TimeSeries[]),
-      this.#readLogs(start, signal),
+      this.#readLogsSparingly(start, end, signal),
     ]);
     const align = this.#s.alignment_period;
     this.#requestEvents = requestEvents(req, lat, align).map((e) => this.#toOurs(e));

@@ -20,6 +20,9 @@ export const cloudRunSettingsSchema = z
     logs: z.boolean().default(true).meta({
       description: "Read Cloud Run's system log (Cloud Logging) for each instance's start and STARTUP-probe success: scale-up times to the instance instead of the minute. Needs logging.logEntries.list (roles/logging.viewer).",
     }),
+    log_interval: duration(
+      "Least time between two reads of the system log. Cloud Logging's entries.list read quota is per project per minute (60 by default) and shared with every console user: reading at every poll would spend it.",
+    ).default(15_000),
     monitoring_endpoint: z.string().regex(HOST_PORT, { error: 'expected host or host:port, without a scheme' }).optional().meta({ description: 'Cloud Monitoring endpoint (host:port). Default monitoring.googleapis.com.' }),
     insecure: z.boolean().default(false).meta({
       description: 'Emulator/fake mode: plaintext gRPC to `endpoint` and no Google credentials at all (never for real Google endpoints).',

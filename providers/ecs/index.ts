@@ -67,6 +67,8 @@ export class EcsProvider implements Provider, HasMetricDelay, HasServerClock {
   #lastTasksReadAt: number | null = null;
   /** Tasks ready at the previous read (ARNs), so a task already ready then is not reported as turning ready now. */
   #lastReady: ReadonlySet<string> | undefined;
+  /** The last task read that succeeded (its start, its ready tasks): kept across failed reads, for tasks ListTasks lists late. */
+  #lastOk: { startWall: number; ready: ReadonlySet<string> } | undefined;
   /** The tasks have been read at least once: from then on `ready` only comes from them. */
   #tasksRead = false;
   #taskEvents = new Map<string, PlatformEvent>();
@@ -384,8 +386,10 @@ export class EcsProvider implements Provider, HasMetricDelay, HasServerClock {
       this.#tasksRead = true;
       for (const e of readyEvents(tasks, readiness, readAt, prev, this.#lastReady)) if (!this.#taskEvents.has(e.id!)) this.#taskEvents.set(e.id!, e);
       if (this.#taskEvents.size > 5000) this.#taskEvents.delete(this.#taskEvents.keys().next().value as string);
+      const lastOk = this.#lastOk;
       this.#lastReady = readyTaskArns(tasks, readiness);
-      return readySamples(tasks, readiness, readAt, prev, readAt - startWall);
+      this.#lastOk = { startWall, ready: this.#lastReady };
+      return readySamples(tasks, readiness, readAt, prev, readAt - startWall, lastOk);
     } catch (err) {
       this.#soft('ecs:ListTasks', err);
       this.#lastTasksReadAt = null;

@@ -180,9 +180,12 @@ export function metricSamples(results: readonly MetricDataResult[], meaning: Rea
 
 /**
  * A task serves once it is RUNNING and, when its task definition has a container health check,
- * HEALTHY (ECS itself waits for that before it counts a deployment healthy).
+ * HEALTHY (ECS itself waits for that before it counts a deployment healthy). A task ECS is
+ * stopping (desiredStatus STOPPED) does not: its lastStatus stays RUNNING until the agent acts,
+ * but it is already being taken out of service.
  */
 export function taskServes(t: Task, hasHealthCheck: boolean): boolean {
+  if (t.desiredStatus === 'STOPPED') return false;
   return t.lastStatus === 'RUNNING' && (hasHealthCheck ? t.healthStatus === 'HEALTHY' : t.healthStatus !== 'UNHEALTHY');
 }
 
@@ -219,11 +222,17 @@ export function readyTaskArns(tasks: readonly Task[], r: Readiness): Set<string>
  * the analysis then places a replica's readiness to the millisecond, not to the poll. Otherwise
  * (HEALTHY, a healthy target) AWS gives no time: the count at the read is all there is.
  */
-export function readySamples(tasks: readonly Task[], r: Readiness, readAtWall: number, prevReadStartWall: number | null, readMs = 0): PlatformSample[] {
+export function readySamples(tasks: readonly Task[], r: Readiness, readAtWall: number, prevReadStartWall: number | null, readMs = 0, lastOk?: { startWall: number; ready: ReadonlySet<string> }): PlatformSample[] {
   const at = (atWall: number, ready: number, resolutionMs = 0): PlatformSample => ({ atWall, resolutionMs, source: r.source, ready });
   const ready = tasks.filter((t) => r.ready(t)).length;
   const out: PlatformSample[] = [];
-  if (r.precise && prevReadStartWall !== null) {
+  // ListTasks is eventually consistent: a task can first be listed reads after it started. The
+  // previous read said it was not ready, so its start cannot be placed before that read; the
+  // read that first sees it says only "since its startedAt", and its resolution says so.
+  const late = lateStarts(tasks, r, lastOk);
+  // Counts placed at each start would then contradict what the previous read said: none this time.
+  readMs = Math.max(readMs, ...late.map((start) => readAtWall - start));
+  if (r.precise && prevReadStartWall !== null && late.length === 0) {
     const starts = tasks
       .filter((t) => r.ready(t))
       .map((t) => ms(t.startedAt))
@@ -238,6 +247,18 @@ export function readySamples(tasks: readonly Task[], r: Readiness, readAtWall: n
   // The count at the read stands for the whole read (ListTasks .. the last call of the read).
   out.push(at(readAtWall, ready, Math.max(0, readMs)));
   return out;
+}
+
+/**
+ * startedAt of the ready tasks the last successful read did not see ready although they had
+ * started before it began (a failed read in between does not count: it said nothing).
+ */
+function lateStarts(tasks: readonly Task[], r: Readiness, lastOk?: { startWall: number; ready: ReadonlySet<string> }): number[] {
+  if (!r.precise || !lastOk) return [];
+  return tasks
+    .filter((t) => t.taskArn && r.ready(t) && !lastOk.ready.has(t.taskArn))
+    .map((t) => ms(t.startedAt))
+    .filter((x): x is number => x !== undefined && x <= lastOk.startWall);
 }
 
 /**

@@ -41,6 +41,7 @@ import {
   type WorkloadValues,
 } from './map.js';
 import { Reflector, type ListResult, type ReflectorOptions, type WatchFn } from './reflector.js';
+import { listAllPages } from './paged-list.js';
 import { scaleTargetSummary, scaleTargetWarning, selectorChangeMessage, type ScaleTarget } from './scale.js';
 import { discoverScaleTarget, type ScaleApi } from './scale-client.js';
 import { ScaleFollower } from './scale-follower.js';
@@ -192,8 +193,8 @@ export class KubernetesProvider implements Provider, HasServerClock {
 
   #listHpas(fieldSelector?: string): Promise<ListResult<Hpa>> {
     return this.#call({ verb: 'list', group: 'autoscaling', resource: 'horizontalpodautoscalers' }, async () => {
-      const r = await this.#autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace: this.#ns, ...(fieldSelector ? { fieldSelector } : {}) });
-      return { items: r.items as Hpa[], resourceVersion: r.metadata?.resourceVersion ?? '' };
+      const r = await listAllPages((page) => this.#autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace: this.#ns, ...(fieldSelector ? { fieldSelector } : {}), ...page }));
+      return { items: r.items as Hpa[], resourceVersion: r.resourceVersion };
     });
   }
 
@@ -207,8 +208,8 @@ export class KubernetesProvider implements Provider, HasServerClock {
 
   #listPods(labelSelector: string | undefined): Promise<ListResult<Pod>> {
     return this.#call({ verb: 'list', group: '', resource: 'pods' }, async () => {
-      const r = await this.#core.listNamespacedPod({ namespace: this.#ns, ...(labelSelector ? { labelSelector } : {}) });
-      return { items: r.items as Pod[], resourceVersion: r.metadata?.resourceVersion ?? '' };
+      const r = await listAllPages((page) => this.#core.listNamespacedPod({ namespace: this.#ns, ...(labelSelector ? { labelSelector } : {}), ...page }));
+      return { items: r.items as Pod[], resourceVersion: r.resourceVersion };
     });
   }
 
@@ -218,8 +219,8 @@ export class KubernetesProvider implements Provider, HasServerClock {
 
   #listEvents(): Promise<ListResult<KEvent>> {
     return this.#call({ verb: 'list', group: '', resource: 'events' }, async () => {
-      const r = await this.#core.listNamespacedEvent({ namespace: this.#ns, fieldSelector: this.#eventSelector() });
-      return { items: r.items as KEvent[], resourceVersion: r.metadata?.resourceVersion ?? '' };
+      const r = await listAllPages((page) => this.#core.listNamespacedEvent({ namespace: this.#ns, fieldSelector: this.#eventSelector(), ...page }));
+      return { items: r.items as KEvent[], resourceVersion: r.resourceVersion };
     });
   }
 
@@ -699,15 +700,22 @@ export class KubernetesProvider implements Provider, HasServerClock {
 
   async sample(signal: AbortSignal): Promise<PlatformSample[]> {
     await this.#ensureStarted(signal);
+    const readStart = this.#ctx.clock.wallNow();
     for (const r of this.#reflectors()) await r.poll(signal);
     const scaleSample = this.#follower ? await this.#sampleScale(this.#follower, signal) : null;
-    const out: PlatformSample[] = this.#pending.map((s) => ({ atWall: s.atWall, resolutionMs: 0, source: s.source, ...s.values }));
-    this.#pending = [];
     const now = this.#ctx.clock.wallNow();
     const allWatching = this.#reflectors().every((r) => r.mode === 'watch');
+    const allPolling = this.#reflectors().every((r) => r.mode === 'poll');
+    // Listing, each relist's differences would pair one list's fresh values with another's from
+    // the previous read (the deployment listed before the pods): only the read as a whole counts.
+    const out: PlatformSample[] = this.#pending.filter((s) => !(allPolling && s.source === 'k8s:list')).map((s) => ({ atWall: s.atWall, resolutionMs: 0, source: s.source, ...s.values }));
+    this.#pending = [];
     // The state now: true as of now only when every watch is connected, or everything was just listed.
-    if (this.#continuousSince(now) || this.#reflectors().every((r) => r.mode === 'poll')) {
-      out.push({ atWall: now, resolutionMs: 0, source: allWatching ? 'k8s:watch' : 'k8s:list', ...this.#currentValues() });
+    if (this.#continuousSince(now) || allPolling) {
+      // Listed, not watched: each list (all its pages) is a snapshot taken somewhere in this read,
+      // so the values stand for the whole read, not only its end.
+      const span = allWatching ? 0 : Math.max(0, now - readStart);
+      out.push({ atWall: now, resolutionMs: span, source: allWatching ? 'k8s:watch' : 'k8s:list', ...this.#currentValues() });
     }
     if (scaleSample) out.push(scaleSample);
     const m = await this.#readMetrics(now, signal);

@@ -23,6 +23,7 @@ import { redactSecrets, redactUrl, type Scrubber } from '../redact.js';
 import { achievedRateNotes } from '../load/engine.js';
 import { TimelineWriter } from '../timeline/writer.js';
 import { TIMELINE_VERSION, type EndRecord, type TimelineRecord } from '../timeline/types.js';
+import { withStartupRetry } from './describe-retry.js';
 import { designWarnings } from './design-warnings.js';
 import { KillSwitch } from './kill-switch.js';
 import { Poller } from './poller.js';
@@ -93,7 +94,8 @@ async function run(opts: RunOptions, deps: RunDeps, scrub: Scrubber): Promise<Ru
     if (profile.provider) {
       provider = await deps.createProvider(profile.provider, ctx);
       if (managesService(provider)) await provider.start(signal);
-      const raw = await provider.describe(signal);
+      const p = provider;
+      const raw = await withStartupRetry(() => p.describe(signal), clock, signal, log);
       serviceUrl = raw.serviceUrl;
       description = redactSecrets({ ...raw, ...(raw.serviceUrl ? { serviceUrl: redactUrl(raw.serviceUrl) } : {}) });
       warnings = [...description.warnings, ...designWarnings(profile.targets, description.scaling)].map(scrub);

@@ -63,8 +63,32 @@ export interface FakeAcaOptions {
   historyMinutes?: number;
   cpuCores?: number;
   appOptions?: CapacityAppOptions;
-  /** Unkind Azure Monitor modes (see the file comment); also settable mid-test on `fake.unkind`. */
-  unkind?: UnkindPointModes;
+  /** What real ARM / ACA does that a kind fake would not (test/fakes/README.md, "Unkind modes"). */
+  /** What real ARM / ACA / Azure Monitor does that a kind fake would not (test/fakes/README.md, "Unkind modes"); the metric modes are also settable mid-test on `fake.unkind`. */
+  unkind?: FakeAcaUnkind & UnkindPointModes;
+}
+
+/**
+ * Unkind modes of the fake Azure control plane, each from the Azure documentation. Pagination:
+ * the revisions list always comes in two pages behind an absolute nextLink (see #handle).
+ */
+export interface FakeAcaUnkind {
+  /**
+   * ARM's token bucket for reads, per subscription and region; an empty bucket answers 429 with
+   * Retry-After (retryAfterSeconds; 0: no header). "Azure Resource Manager applies throttling
+   * using the token bucket algorithm" ... reads: bucket size 250, refill 25 per second
+   * (https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling).
+   * Default that bucket with Retry-After 5; false: off.
+   */
+  throttle?: { burst: number; refillPerSec: number; retryAfterSeconds: number } | false;
+  /**
+   * A replica removed by a scale-in stays in the replica list this long, runningState
+   * NotRunning, its container Terminated and not ready (ACA runs on Kubernetes: a pod being
+   * deleted stays until its grace period ends, "terminationGracePeriodSeconds" default 30 s:
+   * https://learn.microsoft.com/azure/container-apps/application-lifecycle-management#shutdown).
+   * Default 0.
+   */
+  lingerMs?: number;
 }
 
 export interface FakeAcaDecision {
@@ -84,8 +108,6 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 export class FakeAca {
   readonly o: Required<Omit<FakeAcaOptions, 'unkind'>>;
-  /** Unkind Azure Monitor modes in force (see the file comment). */
-  unkind: UnkindPointModes;
   readonly app: CapacityApp;
   readonly decisions: FakeAcaDecision[] = [];
   readonly #readiness: { atWall: number; ready: number }[] = [];
@@ -100,6 +122,13 @@ export class FakeAca {
   #timers: NodeJS.Timeout[] = [];
   #seq = 0;
   url = '';
+  /** Unkind modes, defaults applied; requests refused with 429 (throttle). */
+  readonly unkind: Required<FakeAcaUnkind> & UnkindPointModes;
+  throttled = 0;
+  #tokens = 0;
+  #tokensAt = Date.now();
+  /** Replicas a scale-in removed, listed until `until` (lingerMs). */
+  #leaving: { replica: FakeReplica; until: number }[] = [];
 
   constructor(allOptions: FakeAcaOptions & PlatformClockOptions = {}) {
     const { clockOffsetMs, clockStep, ...options } = allOptions;
@@ -123,7 +152,8 @@ export class FakeAca {
       appOptions: {},
       ...options,
     };
-    this.unkind = { partialCurrentPeriod: true, ...options.unkind };
+    this.unkind = { partialCurrentPeriod: true, throttle: { burst: 250, refillPerSec: 25, retryAfterSeconds: 5 }, lingerMs: 0, ...options.unkind };
+    this.#tokens = this.unkind.throttle ? this.unkind.throttle.burst : 0;
     this.app = new CapacityApp(this.o.appOptions);
     this.#clock = new FakePlatformClock({ ...(clockOffsetMs === undefined ? {} : { clockOffsetMs }), ...(clockStep ? { clockStep } : {}) });
     this.#desired = this.o.initialReplicas;
@@ -223,7 +253,7 @@ export class FakeAca {
       // createdTime has whole seconds, like ARM's.
       const created = Math.floor(now / 1000) * 1000;
       while (this.#replicas.length < d.desired) this.#replicas.push({ name: this.#replicaName(), createdAt: created, readyAt: now + this.o.replicaStartMs });
-    } else this.#replicas.splice(d.desired);
+    } else this.#leaving.push(...this.#replicas.splice(d.desired).map((replica) => ({ replica, until: now + this.unkind.lingerMs })));
     this.#sync();
   }
 
@@ -322,6 +352,7 @@ export class FakeAca {
     const action = { app: 'Microsoft.App/containerApps/read', revisions: 'Microsoft.App/containerApps/revisions/read', replicas: 'Microsoft.App/containerApps/revisions/replicas/read', metrics: 'Microsoft.Insights/metrics/read', '*': '' }[op];
     const fault = auth === 'Bearer bad-token' ? 'bad-credentials' : !auth.startsWith('Bearer ') ? 'bad-credentials' : this.#takeFault(op);
     if (fault === 'bad-credentials') return error(401, 'InvalidAuthenticationToken', 'The access token is invalid.');
+    if (op !== 'metrics' && !this.#takeToken()) return this.#tooManyRequests(error);
     if (fault === 'access-denied')
       return error(403, 'AuthorizationFailed', `The client 'tester@example.com' with object id '0000' does not have authorization to perform action '${action}' over scope '${this.appId}' or the scope is invalid.`);
     if (fault === 'throttled') return error(429, 'TooManyRequests', 'Too many requests, retry later.', { 'retry-after': '7' });
@@ -339,6 +370,43 @@ export class FakeAca {
       return send(200, { value: [this.#revision(`${this.o.app}--rev1`, false)], nextLink: `${this.url}${base}${this.o.app}/revisions?api-version=${url.searchParams.get('api-version')}&$skiptoken=2` });
     }
     if (rest[2] !== `${this.o.app}--rev2`) return send(200, { value: [] });
-    return send(200, { value: this.#replicas.map((r) => this.#replicaJson(r)) });
+    return send(200, { value: [...this.#replicas.map((r) => this.#replicaJson(r)), ...this.#lingering().map((r) => this.#leavingJson(r))] });
+  }
+
+  // ---- Unkind modes (see FakeAcaUnkind) ----
+
+  /** One token of ARM's read bucket, refilled by the time since the last read; false: throttled. */
+  #takeToken(): boolean {
+    const bucket = this.unkind.throttle;
+    if (!bucket) return true;
+    const now = Date.now();
+    this.#tokens = Math.min(bucket.burst, this.#tokens + ((now - this.#tokensAt) / 1000) * bucket.refillPerSec);
+    this.#tokensAt = now;
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+
+  #tooManyRequests(error: (status: number, code: string, message: string, headers?: Record<string, string>) => void): void {
+    this.throttled++;
+    const ra = this.unkind.throttle ? this.unkind.throttle.retryAfterSeconds : 0;
+    error(429, 'TooManyRequests', 'The request is being throttled as the limit has been reached for operation type - Read_ObservationWindow_00:05:00.', ra > 0 ? { 'retry-after': String(ra) } : {});
+  }
+
+  /** Removed replicas still listed (lingerMs). */
+  #lingering(): FakeReplica[] {
+    const now = Date.now();
+    this.#leaving = this.#leaving.filter((l) => l.until > now);
+    return this.#leaving.map((l) => l.replica);
+  }
+
+  /** A replica on its way out: listed, not running, its container terminated. */
+  #leavingJson(r: FakeReplica): unknown {
+    return {
+      id: `${this.appId}/revisions/${this.o.app}--rev2/replicas/${r.name}`,
+      name: r.name,
+      type: 'Microsoft.App/containerApps/revisions/replicas',
+      properties: { createdTime: iso(r.createdAt), runningState: 'NotRunning', containers: [{ name: this.o.app, containerId: `c-${r.name}`, ready: false, started: true, restartCount: 0, runningState: 'Terminated' }] },
+    };
   }
 }

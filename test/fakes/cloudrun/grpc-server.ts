@@ -37,6 +37,25 @@ export class FakeGoogleApis {
   endpoint = '';
   /** Google's clock (clockOffsetMs / clockStep): what the APIs serve is stamped with it; the truth stays on ours. */
   readonly clock: FakePlatformClock;
+  /**
+   * Unkind modes (test/fakes/README.md, "Unkind modes"); set before the provider reads.
+   * - `logReadsPerMinute`: Cloud Logging's entries.list read quota, per project per (model)
+   *   minute (60 s / timeScale real), answered RESOURCE_EXHAUSTED beyond it. "Number of
+   *   entries.list requests: 60 per minute, per Google Cloud project"
+   *   (https://cloud.google.com/logging/quotas), shared with every console user. Default 60;
+   *   0: no quota.
+   * - `throttle`: a token bucket over GetService and ListTimeSeries answering
+   *   RESOURCE_EXHAUSTED ("Quota exceeded"), as Google APIs do past a rate quota
+   *   (https://cloud.google.com/apis/design/errors#handling_errors: RESOURCE_EXHAUSTED, "Either
+   *   out of resource quota or reaching rate limiting"). Default false.
+   * Pagination is always on: ListTimeSeries one series per page, ListLogEntries 3 entries.
+   */
+  readonly unkind: { logReadsPerMinute: number; throttle: { burst: number; refillPerSec: number } | false } = { logReadsPerMinute: 60, throttle: false };
+  /** Calls refused with RESOURCE_EXHAUSTED, by method. */
+  readonly exhausted = { listLogEntries: 0, other: 0 };
+  readonly #logReads: number[] = [];
+  #tokens = NaN;
+  #tokensAt = Date.now();
 
   constructor(platform: FakeCloudRun, clock: PlatformClockOptions = {}) {
     this.platform = platform;
@@ -81,12 +100,42 @@ export class FakeGoogleApis {
               : "Permission 'logging.logEntries.list' denied on resource (or it may not exist).";
         return cb({ code: grpc.status.PERMISSION_DENIED, details: what });
       }
+      const exhausted = this.#exhausted(method);
+      if (exhausted) return cb({ code: grpc.status.RESOURCE_EXHAUSTED, details: exhausted });
       if (this.faults.unavailable > 0 && method !== 'listLogEntries') {
         this.faults.unavailable--;
         return cb({ code: grpc.status.UNAVAILABLE, details: 'The service is currently unavailable.' });
       }
       h(call, cb);
     };
+  }
+
+  /** The quota message when this call is refused (see `unkind`), else undefined. */
+  #exhausted(method: FakeMethod): string | undefined {
+    const now = Date.now();
+    if (method === 'listLogEntries') {
+      const limit = this.unkind.logReadsPerMinute;
+      if (!limit) return undefined;
+      const minute = 60_000 / this.platform.o.timeScale; // a model minute, in real ms
+      while (this.#logReads.length && this.#logReads[0]! <= now - minute) this.#logReads.shift();
+      if (this.#logReads.length >= limit) {
+        this.exhausted.listLogEntries++;
+        return `Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute' of service 'logging.googleapis.com' for consumer 'project_number:${this.platform.o.project}'.`;
+      }
+      this.#logReads.push(now);
+      return undefined;
+    }
+    const bucket = this.unkind.throttle;
+    if (!bucket) return undefined;
+    if (Number.isNaN(this.#tokens)) this.#tokens = bucket.burst;
+    this.#tokens = Math.min(bucket.burst, this.#tokens + ((now - this.#tokensAt) / 1000) * bucket.refillPerSec);
+    this.#tokensAt = now;
+    if (this.#tokens >= 1) {
+      this.#tokens -= 1;
+      return undefined;
+    }
+    this.exhausted.other++;
+    return `Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute per user' of service '${method === 'getService' ? 'run' : 'monitoring'}.googleapis.com'.`;
   }
 
   #getService: Handler = (call, cb) => {

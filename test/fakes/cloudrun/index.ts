@@ -16,7 +16,7 @@ export interface CloudRunFake {
   apis: FakeGoogleApis;
   app: ScaledApp;
   /** Provider settings that point at this fake. */
-  settings: { project: string; region: string; service: string; endpoint: string; insecure: true; alignment_period: string; metric_delay: string; lookback: string };
+  settings: { project: string; region: string; service: string; endpoint: string; insecure: true; alignment_period: string; metric_delay: string; lookback: string; log_interval: string };
   stop(): Promise<void>;
 }
 
@@ -44,6 +44,8 @@ export async function startCloudRunFake(options: FakeCloudRunOptions & PlatformC
       alignment_period: `${Math.round(realBucket)}ms`,
       metric_delay: `${Math.round(realDelay + realBucket)}ms`,
       lookback: `${Math.round(realBucket * 10)}ms`,
+      // The provider's default 15 s between system log reads, in the fake's time.
+      log_interval: `${Math.round(15_000 / p.o.timeScale)}ms`,
     },
     async stop() {
       p.stop();

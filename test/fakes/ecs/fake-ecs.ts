@@ -89,8 +89,52 @@ export interface FakeEcsOptions {
   /** Bridge: how many EC2 container instances the tasks are placed on, round-robin. */
   instances?: number;
   app?: CapacityAppOptions;
-  /** Unkind CloudWatch modes (see the file comment); also settable mid-test on `fake.unkind`. */
-  unkind?: UnkindPointModes;
+  /** What real ECS does that a kind fake would not (test/fakes/README.md, "Unkind modes"). */
+  /** What real ECS / CloudWatch does that a kind fake would not (test/fakes/README.md, "Unkind modes"); the metric modes are also settable mid-test on `fake.unkind`. */
+  unkind?: FakeEcsUnkind & UnkindPointModes;
+}
+
+/**
+ * Unkind modes of the fake ECS, each from the ECS documentation. Defaults: what ECS always does
+ * (pages, a token bucket at the documented size); off what only happens sometimes (a lag, a
+ * linger long enough to matter).
+ */
+export interface FakeEcsUnkind {
+  /**
+   * ListTasks page size (the caller's maxResults caps it). ECS: "If this parameter is not used,
+   * then ListTasks returns up to 100 results and a nextToken value if applicable."
+   * (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListTasks.html). Default 2,
+   * smaller than ECS's, so every test follows more than one page.
+   */
+  listTasksPageSize?: number;
+  /**
+   * A token bucket per ECS API action (one account, one Region); an empty bucket answers
+   * ThrottlingException "Rate exceeded", with no Retry-After. ECS: "Amazon ECS uses the token
+   * bucket algorithm to implement API throttling." and its example "cluster read actions" bucket
+   * holds 50 tokens refilled at 20 a second
+   * (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/request-throttling.html).
+   * Default that example; false: off.
+   */
+  throttle?: { burst: number; refillPerSec: number } | false;
+  /**
+   * DescribeServices and ListTasks answer from the service's state this long ago (DescribeTasks
+   * of a named task answers its current state). ECS: "The Amazon ECS API follows an eventual
+   * consistency model ... the result of an API command you run that affects your Amazon ECS
+   * resources might not be immediately visible to all subsequent commands you run."
+   * (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html). Default 0.
+   */
+  consistencyLagMs?: number;
+  /**
+   * A stopped task stays describable with desiredStatus STOPPED and lastStatus RUNNING (first
+   * half), then DEACTIVATING, STOPPING, DEPROVISIONING, for this long, then STOPPED; ListTasks
+   * lists it under desiredStatus STOPPED only (RUNNING is the default filter). ECS task
+   * lifecycle: RUNNING -> DEACTIVATING -> STOPPING -> DEPROVISIONING -> STOPPED
+   * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-lifecycle-explanation.html);
+   * DescribeTasks: "Currently, stopped tasks appear in the returned results for at least one
+   * hour." (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeTasks.html).
+   * Default 0 (a stopped task is STOPPED at once, and still described).
+   */
+  lingerMs?: number;
 }
 
 export interface FakeDecision {
@@ -152,8 +196,6 @@ const sec = (ms: number) => ms / 1000;
 
 export class FakeEcs {
   readonly o: Required<Omit<FakeEcsOptions, 'app' | 'loadBalancer' | 'unkind'>> & { app: CapacityAppOptions; loadBalancer?: Required<NonNullable<FakeEcsOptions['loadBalancer']>> };
-  /** Unkind CloudWatch modes in force (see the file comment). */
-  unkind: UnkindPointModes;
   readonly app: CapacityApp;
   readonly decisions: FakeDecision[] = [];
   readonly #readiness: { atWall: number; running: number }[] = [];
@@ -179,10 +221,19 @@ export class FakeEcs {
   #draining: { target: TargetKey; until: number }[] = [];
   #seq = 0;
   url = '';
+  /** Unkind modes, defaults applied. */
+  readonly unkind: Required<FakeEcsUnkind> & UnkindPointModes;
+  /** Every task the service stopped, and when (eventual consistency, lingering). */
+  readonly #stopped: { task: Task; stoppedAt: number }[] = [];
+  /** ECS token bucket (throttle), and how many calls it refused. */
+  throttledCalls = 0;
+  /** One bucket per API action, as the ECS throttling table lists them. */
+  readonly #buckets = new Map<string, { tokens: number; at: number }>();
 
   constructor(options: FakeEcsOptions & PlatformClockOptions = {}) {
     const { loadBalancer, unkind, clockOffsetMs, clockStep, ...rest } = options;
-    this.unkind = unkind ?? {};
+    this.unkind = { listTasksPageSize: 2, throttle: { burst: 50, refillPerSec: 20 }, consistencyLagMs: 0, lingerMs: 0, ...unkind };
+
     this.o = {
       cluster: 'demo',
       service: 'web',
@@ -377,6 +428,7 @@ export class FakeEcs {
       this.#event(`has started ${fresh.length} tasks: ${fresh.map((t) => `(task ${t.id})`).join(' ')}.`);
     } else if (this.#tasks.length > this.#desired) {
       const gone = this.#tasks.splice(this.#desired);
+      this.#stopped.push(...gone.map((task) => ({ task, stoppedAt: now })));
       this.#event(`has stopped ${gone.length} running tasks: ${gone.map((t) => `(task ${t.id})`).join(' ')}.`);
       if (this.o.loadBalancer) this.#draining.push(...gone.map((t) => ({ target: this.#targetOf(t), until: now + this.o.loadBalancer!.healthyAfterMs })));
     }
@@ -452,7 +504,8 @@ export class FakeEcs {
     if (fault === 'not-found') return cw ? fail(404, 'ResourceNotFound', 'not found') : prefix === 'AnyScaleFrontendService' ? fail(400, 'ObjectNotFoundException', 'No scalable target found') : fail(400, 'ClusterNotFoundException', 'Cluster not found.');
     const handler = (this.#handlers as Record<string, ((b: Record<string, unknown>) => unknown) | undefined>)[op];
     if (!handler) return fail(400, 'UnknownOperationException', `fake does not implement ${target}`);
-    const result = handler(body);
+    if (!cw && prefix !== 'AnyScaleFrontendService' && !this.#takeToken(op)) return fail(400, 'ThrottlingException', 'Rate exceeded');
+    const result = this.#unkindAnswer(op, body, handler(body));
     if (result instanceof Error) return fail(400, result.name, result.message);
     send(200, result);
   }
@@ -527,13 +580,7 @@ export class FakeEcs {
       return { ScalingActivities: page, ...(from + size < all.length ? { NextToken: String(from + size) } : {}) };
     },
     GetMetricData: (b: Record<string, unknown>) => this.#metricData(b),
-    ListTasks: (b: Record<string, unknown>) => {
-      if (b.serviceName !== this.o.service) return { taskArns: [] };
-      const arns = this.#tasks.map((t) => this.#taskArn(t));
-      const size = Math.min(Number(b.maxResults ?? 100), 2); // small pages, to exercise pagination
-      const from = Number(b.nextToken ?? 0);
-      return { taskArns: arns.slice(from, from + size), ...(from + size < arns.length ? { nextToken: String(from + size) } : {}) };
-    },
+    ListTasks: (b: Record<string, unknown>) => this.#listTasks(b),
     DescribeTasks: (b: Record<string, unknown>) => {
       const wanted = new Set((b.tasks as string[]) ?? []);
       const now = Date.now();
@@ -657,6 +704,97 @@ export class FakeEcs {
       pendingTasksCount: tasks.filter((t) => t.readyAt > Date.now()).length,
       registeredAt: sec(ci.registeredAt),
       attributes: [{ name: 'ecs.os-type', value: 'linux' }],
+    };
+  }
+
+  // ---- Unkind modes (see FakeEcsUnkind) ----
+
+  /** One token of the ECS bucket, refilled by the time since the last call; false: throttled. */
+  #takeToken(op: string): boolean {
+    const bucket = this.unkind.throttle;
+    if (!bucket) return true;
+    const now = Date.now();
+    const b = this.#buckets.get(op) ?? { tokens: bucket.burst, at: now };
+    b.tokens = Math.min(bucket.burst, b.tokens + ((now - b.at) / 1000) * bucket.refillPerSec);
+    b.at = now;
+    this.#buckets.set(op, b);
+    if (b.tokens < 1) return (this.throttledCalls++, false);
+    b.tokens -= 1;
+    return true;
+  }
+
+  /** The moment reads of the service's state answer from (eventual consistency). */
+  get #asOf(): number {
+    return Date.now() - this.unkind.consistencyLagMs;
+  }
+
+  /** Desired count at `at`, from the model's own decisions. */
+  #desiredAt(at: number): number {
+    let desired = this.decisions[0]?.from ?? this.#desired;
+    for (const d of this.decisions) if (d.atWall <= at) desired = d.to;
+    return desired;
+  }
+
+  /** The service's tasks (not yet stopped) at `at`: created by then, stopped after it. */
+  #tasksAt(at: number): Task[] {
+    return [...this.#stopped.filter((s) => s.stoppedAt > at).map((s) => s.task), ...this.#tasks].filter((t) => t.createdAt <= at);
+  }
+
+  /** ListTasks: desiredStatus RUNNING (the default) as of `#asOf`, or STOPPED (lingering and stopped), in pages. */
+  #listTasks(b: Record<string, unknown>): unknown {
+    if (b.serviceName !== undefined && b.serviceName !== this.o.service) return { taskArns: [] };
+    const at = this.#asOf;
+    const tasks = b.desiredStatus === 'STOPPED' ? this.#stopped.filter((s) => s.stoppedAt <= at).map((s) => s.task) : this.#tasksAt(at);
+    // The token is the last ARN given (keyset): a task stopping between two pages shifts no other.
+    const after = b.nextToken ? Buffer.from(String(b.nextToken), 'base64url').toString() : '';
+    const arns = tasks.map((t) => this.#taskArn(t)).sort().filter((a) => a > after);
+    const size = Math.min(Number(b.maxResults ?? 100), this.unkind.listTasksPageSize);
+    const page = arns.slice(0, size);
+    return { taskArns: page, ...(size < arns.length ? { nextToken: Buffer.from(page.at(-1)!).toString('base64url') } : {}) };
+  }
+
+  /** Answers as real ECS would: DescribeServices as of `#asOf`, DescribeTasks also describing stopped tasks. */
+  #unkindAnswer(op: string, b: Record<string, unknown>, result: unknown): unknown {
+    if (result instanceof Error) return result;
+    if (op === 'DescribeServices' && this.unkind.consistencyLagMs > 0) {
+      const at = this.#asOf;
+      const tasks = this.#tasksAt(at);
+      const running = tasks.filter((t) => t.readyAt <= at).length;
+      const counts = { desiredCount: this.#desiredAt(at), runningCount: running, pendingCount: tasks.length - running };
+      const out = result as { services: Record<string, unknown>[] };
+      for (const svc of out.services) {
+        Object.assign(svc, counts, { events: this.#events.filter((e) => e.createdAt <= sec(at)) });
+        for (const dep of (svc.deployments as Record<string, unknown>[] | undefined) ?? []) Object.assign(dep, counts);
+      }
+    }
+    if (op === 'DescribeTasks') {
+      const out = result as { tasks: Record<string, unknown>[] };
+      const wanted = new Set((b.tasks as string[]) ?? []);
+      for (const s of this.#stopped) if (wanted.has(this.#taskArn(s.task))) out.tasks.push(this.#describeStopped(s.task, s.stoppedAt));
+    }
+    return result;
+  }
+
+  /** A task the service stopped: desiredStatus STOPPED, and where it is on its way down. */
+  #describeStopped(t: Task, stoppedAt: number): Record<string, unknown> {
+    const now = Date.now();
+    const linger = this.unkind.lingerMs;
+    const phase = (now - stoppedAt) / Math.max(1, linger);
+    const wasRunning = t.readyAt <= stoppedAt;
+    const lastStatus = phase >= 1 ? 'STOPPED' : !wasRunning ? 'STOPPING' : phase < 0.5 ? 'RUNNING' : phase < 0.7 ? 'DEACTIVATING' : phase < 0.85 ? 'STOPPING' : 'DEPROVISIONING';
+    const health = this.o.healthCheckMs > 0 && wasRunning && t.readyAt + this.o.healthCheckMs <= stoppedAt ? 'HEALTHY' : 'UNKNOWN';
+    return {
+      taskArn: this.#taskArn(t),
+      group: `service:${this.o.service}`,
+      lastStatus,
+      desiredStatus: 'STOPPED',
+      healthStatus: health,
+      createdAt: sec(t.createdAt),
+      ...(wasRunning ? { startedAt: sec(t.readyAt) } : {}),
+      stoppingAt: sec(stoppedAt),
+      ...(lastStatus === 'STOPPED' ? { stoppedAt: sec(stoppedAt + linger), stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'Scaling activity initiated by (deployment ecs-svc/1111)' } : {}),
+      taskDefinitionArn: `arn:aws:ecs:${this.o.region}:${this.o.account}:task-definition/web:7`,
+      ...(t.instance !== undefined ? this.#bridgeNetworking(t, lastStatus === 'RUNNING', health) : this.#awsvpcNetworking(t, lastStatus === 'RUNNING', health)),
     };
   }
 

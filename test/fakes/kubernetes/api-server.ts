@@ -18,6 +18,32 @@ export interface FakeKubeApiOptions {
   user?: string;
   /** Real ms between BOOKMARK lines on watches that asked for them. */
   bookmarkMs?: number;
+  /** What a real API server does that a kind fake would not (test/fakes/README.md, "Unkind modes"). */
+  unkind?: FakeKubeUnkind;
+}
+
+/**
+ * Unkind modes of the fake API server, each from the Kubernetes documentation. Lingering
+ * terminating pods are the cluster's (FakeClusterOptions.terminationGraceSeconds: a deleted pod
+ * stays listed with its deletionTimestamp until the grace period ends).
+ */
+export interface FakeKubeUnkind {
+  /**
+   * Lists honour `limit` and `continue` (a consistent snapshot per list); `pageSize` also caps
+   * every page, as the server may: "the server will respond with no more than limit resources,
+   * but may return fewer" ... "If there are more resources, the server sets continue in the
+   * ListMeta" (https://kubernetes.io/docs/reference/using-api/api-concepts/#retrieving-large-results-sets-in-chunks).
+   * Default 0: no cap beyond the client's limit (a list without limit is one page, as real).
+   */
+  pageSize?: number;
+  /**
+   * API Priority and Fairness: reads beyond a token bucket are rejected with 429 Too Many
+   * Requests and a Retry-After header (retryAfterSeconds; 0: no header). "When a request is
+   * rejected by APF, it's answered with HTTP 429 Too Many Requests"
+   * (https://kubernetes.io/docs/concepts/cluster-administration/flow-control/). Watches are not
+   * counted (long-running). Default false: a healthy control plane rejects nothing.
+   */
+  throttle?: { burst: number; refillPerSec: number; retryAfterSeconds: number } | false;
 }
 
 interface Route {
@@ -64,10 +90,20 @@ export class FakeKubeApi {
    */
   readonly handlers: Array<(req: http.IncomingMessage, res: http.ServerResponse, url: URL) => boolean | Promise<boolean>> = [];
   url = '';
+  /** Unkind modes, defaults applied. */
+  readonly unkind: Required<FakeKubeUnkind>;
+  /** Requests refused with 429 (throttle). */
+  throttled = 0;
+  #tokens = 0;
+  #tokensAt = Date.now();
+  /** List snapshots behind continue tokens. */
+  readonly #snapshots = new Map<string, { items: KObject[]; rv: string }>();
 
   constructor(cluster: FakeCluster, options: FakeKubeApiOptions = {}) {
     this.cluster = cluster;
-    this.#o = { token: 'fake-token', user: 'system:serviceaccount:ci:scaleproof', bookmarkMs: 1000, ...options };
+    this.#o = { token: 'fake-token', user: 'system:serviceaccount:ci:scaleproof', bookmarkMs: 1000, unkind: {}, ...options };
+    this.unkind = { pageSize: 0, throttle: false, ...this.#o.unkind };
+    this.#tokens = this.unkind.throttle ? this.unkind.throttle.burst : 0;
     this.#server = http.createServer((req, res) => {
       this.#handle(req, res).catch((err: unknown) => {
         if (!res.headersSent) this.#status(res, 500, 'InternalError', String(err));
@@ -120,6 +156,50 @@ export class FakeKubeApi {
     return this.#watches.size;
   }
 
+  // ------------------------------------------------------------------ unkind modes
+
+  /** One token of the APF bucket, refilled by the time since the last request; false: reject. */
+  #takeToken(): boolean {
+    const bucket = this.unkind.throttle;
+    if (!bucket) return true;
+    const now = Date.now();
+    this.#tokens = Math.min(bucket.burst, this.#tokens + ((now - this.#tokensAt) / 1000) * bucket.refillPerSec);
+    this.#tokensAt = now;
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+
+  #tooManyRequests(res: http.ServerResponse): void {
+    this.throttled++;
+    const retryAfter = this.unkind.throttle ? this.unkind.throttle.retryAfterSeconds : 0;
+    res.writeHead(429, { 'content-type': 'application/json', ...(retryAfter > 0 ? { 'retry-after': String(retryAfter) } : {}) });
+    res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Too many requests, please try again later.', reason: 'TooManyRequests', details: { retryAfterSeconds: retryAfter }, code: 429 }));
+  }
+
+  /** A page of a list: `limit` (capped by pageSize), `continue` into the snapshot the first page took. */
+  #page(res: http.ServerResponse, r: Route, current: KObject[], query: Record<string, string>): void {
+    let snap = { items: current, rv: String(this.cluster.rv) };
+    let from = 0;
+    if (query.continue) {
+      const [id, offset] = Buffer.from(query.continue, 'base64url').toString().split(':');
+      const found = this.#snapshots.get(id!);
+      if (!found) return this.#status(res, 410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
+      snap = found;
+      from = Number(offset);
+    }
+    const limit = Number(query.limit) > 0 ? Number(query.limit) : Infinity;
+    const size = Math.min(limit, this.unkind.pageSize > 0 ? this.unkind.pageSize : Infinity);
+    const items = snap.items.slice(from, from + size);
+    let cont: string | undefined;
+    if (from + size < snap.items.length) {
+      const id = query.continue ? Buffer.from(query.continue, 'base64url').toString().split(':')[0]! : `${snap.rv}-${this.#snapshots.size}`;
+      this.#snapshots.set(id, snap);
+      cont = Buffer.from(`${id}:${from + size}`).toString('base64url');
+    }
+    this.#json(res, { kind: r.listKind, apiVersion: r.apiVersion, metadata: { resourceVersion: snap.rv, ...(cont ? { continue: cont, remainingItemCount: snap.items.length - from - size } : {}) }, items });
+  }
+
   // ------------------------------------------------------------------
 
   #status(res: http.ServerResponse, code: number, reason: string, message: string): void {
@@ -165,6 +245,7 @@ export class FakeKubeApi {
       return;
     }
     for (const h of this.handlers) if (await h(req, res, url)) return;
+    if (query.watch !== 'true' && query.watch !== '1' && !this.#takeToken()) return this.#tooManyRequests(res);
     if (req.method === 'POST' && url.pathname === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews') {
       const body = JSON.parse(await readBody(req)) as { spec: { resourceAttributes: { verb: string; group?: string; resource: string; subresource?: string; namespace?: string } } };
       if (this.faults.noAccessReview) {
@@ -220,6 +301,7 @@ export class FakeKubeApi {
       return;
     }
     const items = [...this.cluster.objects.get(kind)!.values()].filter(match);
+    if (query.limit || query.continue) return this.#page(res, r, items, query);
     this.#json(res, { kind: r.listKind, apiVersion: r.apiVersion, metadata: { resourceVersion: String(this.cluster.rv) }, items });
   }
 

@@ -27,6 +27,11 @@ describe('ACA map: revisions and replicas', () => {
     expect(replicaSample(revisions, views, T0 + 5000)).toEqual({ atWall: T0 + 5000, resolutionMs: 0, source: 'aca:replicas', desired: 3, running: 2, ready: 1, pending: 2 });
     expect(replicaSample(revisions, undefined, T0)).toEqual({ atWall: T0, resolutionMs: 0, source: 'aca:revisions', desired: 3 });
   });
+  it('a replica still listed after a scale-in, its containers terminated, is neither ready nor pending', () => {
+    const leaving: Replica = { name: 'z', createdTime: d(T0 - 60_000), runningState: 'NotRunning', containers: [{ name: 'web', containerId: 'c-z', ready: false, started: true, restartCount: 0, runningState: 'Terminated' }] };
+    const views = [replica('a', T0, true), leaving].map((r) => replicaView(r, 'web--rev2'));
+    expect(replicaSample(revisions, views, T0 + 5000)).toMatchObject({ running: 1, ready: 1, pending: 0 });
+  });
   it('keeps zero replicas (scaled to zero) as zero', () => {
     expect(replicaSample([{ name: 'r', active: true, replicas: 0 }], [], T0)).toMatchObject({ desired: 0, running: 0, ready: 0, pending: 0 });
   });

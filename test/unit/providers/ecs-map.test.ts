@@ -223,4 +223,29 @@ describe('tasks -> ready', () => {
     const plain = readyEvents([task('b', 'RUNNING', 300), task('x', 'RUNNING', 100, 'UNHEALTHY')], taskReadiness(false), t0 + 1000, t0);
     expect(plain.map((e) => [e.atWall - t0, e.resolutionMs])).toEqual([[300, 0]]);
   });
+
+  it('a task ECS is stopping (desiredStatus STOPPED, lastStatus still RUNNING) is not ready', () => {
+    const stopping: Task = { ...task('s', 'RUNNING', -60_000), desiredStatus: 'STOPPED' };
+    const tasks = [task('a', 'RUNNING', -60_000), stopping];
+    expect(readySamples(tasks, taskReadiness(false), t0 + 1000, null)).toEqual([{ atWall: t0 + 1000, resolutionMs: 0, source: 'ecs:tasks', ready: 1 }]);
+    expect(readySamples([{ ...stopping, healthStatus: 'HEALTHY' }], taskReadiness(true), t0 + 1000, t0)[0]!.ready).toBe(0);
+  });
+
+  it('a task first listed after a read that did not see it (ListTasks lags): no counts placed before that read, the read spans back to its start', () => {
+    // The previous read began at t0 and saw only `a`; `b` started 2 s before it but was not listed yet.
+    const tasks = [task('a', 'RUNNING', -60_000), task('b', 'RUNNING', -2000), task('c', 'RUNNING', 300)];
+    const prevReady = new Set([tasks[0]!.taskArn!]);
+    const s = readySamples(tasks, taskReadiness(false), t0 + 1000, t0, 20, { startWall: t0, ready: prevReady });
+    // Only the read: a count at 299 ms would say 2 (b included), which the previous read denied.
+    expect(s).toEqual([{ atWall: t0 + 1000, resolutionMs: 3000, source: 'ecs:tasks', ready: 3 }]);
+    // Everything new started after the previous read: placed at the starts, as before.
+    const fresh = readySamples(tasks, taskReadiness(false), t0 + 1000, t0, 20, { startWall: t0, ready: new Set(tasks.slice(0, 2).map((t) => t.taskArn!)) });
+    // A failed read in between (prev reset to null) says nothing: the last successful read still counts.
+    expect(readySamples(tasks, taskReadiness(false), t0 + 1000, null, 20, { startWall: t0, ready: prevReady })).toEqual([{ atWall: t0 + 1000, resolutionMs: 3000, source: 'ecs:tasks', ready: 3 }]);
+    expect(fresh.map((x) => [x.atWall - t0, x.ready, x.resolutionMs])).toEqual([
+      [299, 2, 0],
+      [300, 3, 0],
+      [1000, 3, 20],
+    ]);
+  });
 });
