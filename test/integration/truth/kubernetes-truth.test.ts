@@ -35,8 +35,12 @@ interface Case {
 }
 let cases = new Map<string, Case>();
 
-/** Watch events are stamped on arrival: delivery and the child's event loop (as in kubernetes-e2e). */
-const SLACK_MS = 250;
+/**
+ * The truth inside the reported window is checked for reads by list (the window is the read).
+ * A watch notification is stamped on arrival: how late it arrives depends on the machine, so it
+ * is checked in reads (seen by the next one), as kubernetes-e2e does, not against a slack in ms.
+ */
+const marginChecked = (records: readonly { kind: string; source?: string }[]) => ({ checkMargin: source(records) === 'k8s:list' });
 /** The source of desired / ready: the watch, or the list on every read. */
 const source = (records: readonly { kind: string; source?: string }[]) => (records.some((r) => r.kind === 'sample' && r.source === 'k8s:watch') ? 'k8s:watch' : 'k8s:list');
 
@@ -102,7 +106,7 @@ describe.each(Object.keys(CASES))('Kubernetes truth, unkind mode: %s', (name) =>
     // The HPA never scaled (a starved load generator): nothing may be reported either.
     if (!decision) return expect(up.firstDesiredIncrease.atT).toBeNull();
     if (up.firstDesiredIncrease.atT === null) return expect(up.outcome === 'scaled' || !run.records.some((r) => r.kind === 'gap')).toBe(false);
-    expectSeenInReads(up.firstDesiredIncrease, decision.atWall - run.startedAtWall, readTimes(run.records, source(run.records)), { checkMargin: true, slackMs: SLACK_MS });
+    expectSeenInReads(up.firstDesiredIncrease, decision.atWall - run.startedAtWall, readTimes(run.records, source(run.records)), marginChecked(run.records));
   });
 
   it('ready at peak: not before the pods were ready, the truth inside the window', () => {
@@ -111,7 +115,7 @@ describe.each(Object.keys(CASES))('Kubernetes truth, unkind mode: %s', (name) =>
     if (up.readyAtPeak.atT === null) return expect(up.outcome).not.toBe('scaled');
     const truth = fake.cluster.readyReachedAt(up.peakDesired, run.startedAtWall + up.loadChangeT)!;
     expect(truth).toBeDefined();
-    expectSeenInReads(up.readyAtPeak, truth - run.startedAtWall, readTimes(run.records, source(run.records)), { checkMargin: true, slackMs: SLACK_MS });
+    expectSeenInReads(up.readyAtPeak, truth - run.startedAtWall, readTimes(run.records, source(run.records)), marginChecked(run.records));
   });
 
   it('the scale-down: ready settles no earlier than the pods stopped being ready (a terminating pod is not ready)', () => {
@@ -122,7 +126,7 @@ describe.each(Object.keys(CASES))('Kubernetes truth, unkind mode: %s', (name) =>
       const atChange = fake.cluster.truth.ready.filter((r) => r.atWall <= changeWall).at(-1)?.ready;
       const truth = atChange !== undefined && atChange <= down.settledDesired ? changeWall : fake.cluster.readyReachedAt(down.settledDesired, changeWall, 'lte')!;
       expect(truth).toBeDefined();
-      expectSeenInReads(down.readyAtSettled, truth - run.startedAtWall, readTimes(run.records, source(run.records)), { checkMargin: true, slackMs: SLACK_MS });
+      expectSeenInReads(down.readyAtSettled, truth - run.startedAtWall, readTimes(run.records, source(run.records)), marginChecked(run.records));
     }
   });
 

@@ -18,10 +18,9 @@ export { readTimes } from '../../support/agreement.js';
  * `observed` is the milestone that happened at `truthT`: not before it (5 ms: both processes
  * stamp with the same clock, rounded), and at most one read of `reads` answered after the truth
  * outside the lag window (a read in flight at the truth may have been served just before it).
- * With `checkMargin`, the truth also lies inside [atT - marginMs, atT]; `slackMs` for a change
- * the client stamps on arrival (a watch event: delivery and the child's event loop).
+ * With `checkMargin`, the truth also lies inside [atT - marginMs, atT].
  */
-export function expectSeenInReads(observed: Observed, truthT: number, reads: readonly number[], opts: { lagMs?: number; checkMargin?: boolean; slackMs?: number } = {}): void {
+export function expectSeenInReads(observed: Observed, truthT: number, reads: readonly number[], opts: { lagMs?: number; checkMargin?: boolean } = {}): void {
   expect(observed.atT, 'milestone was never observed').not.toBeNull();
   const atT = observed.atT!;
   expect(atT, 'observed before the platform recorded it').toBeGreaterThanOrEqual(truthT - 5);
@@ -29,7 +28,7 @@ export function expectSeenInReads(observed: Observed, truthT: number, reads: rea
   const lag = opts.lagMs ?? 0;
   const missed = reads.filter((t) => t > truthT + lag + 5 && t < atT - 1);
   expect(missed.length, `reads after the truth (${truthT.toFixed(0)} ms, lag ${lag} ms) before the observation (${atT.toFixed(0)} ms): ${missed.map((t) => t.toFixed(0)).join(', ')}`).toBeLessThanOrEqual(1);
-  if (opts.checkMargin) expect(atT - observed.marginMs, 'the truth lies before the reported window').toBeLessThanOrEqual(truthT + (opts.slackMs ?? 5));
+  if (opts.checkMargin) expect(atT - observed.marginMs, 'the truth lies before the reported window').toBeLessThanOrEqual(truthT + 5);
 }
 
 /**
