@@ -234,7 +234,8 @@ export class Poller {
       if (valid.length === 0) throw new ProviderError(name, 'bad-response', `malformed platform data (${samples.length} unusable sample${samples.length === 1 ? '' : 's'})`);
       this.#o.log.debug(`${samples.length - valid.length} malformed sample(s) ignored`);
     }
-    for (const s of valid) this.#appendSample(s, fetchedT);
+    const readAt = readStamps(valid);
+    for (const s of valid) this.#appendSample(s, fetchedT, readAt.get(s.source));
     const stale = this.#staleness();
     if (stale) {
       this.#failed(this.#t(), stale, false);
@@ -298,11 +299,12 @@ export class Poller {
     return x.platformStamped && this.#clock ? widenForClock(x, this.#clock.boundMs) : x;
   }
 
-  #appendSample(raw: PlatformSample, fetchedT: number): void {
+  /** `readAt`: the earliest read-stamped time of the same source in the same answer. */
+  #appendSample(raw: PlatformSample, fetchedT: number, readAt: number | undefined): void {
     // The point's identity is the platform's own time: a re-read (or a revision) of it is the same
     // point even when the clock bound it is widened by has narrowed since, so it keeps one place.
     const key = `${raw.source}|${raw.atWall}`;
-    const s = this.#placements.place(key, this.#widened(raw));
+    const s = this.#placements.place(key, notAfterTheRead(this.#widened(raw), readAt));
     const { atWall, source, resolutionMs, ...values } = s;
     this.#newestAtWall = Math.max(this.#newestAtWall ?? atWall, atWall);
     this.#maxResolutionMs = Math.max(this.#maxResolutionMs, resolutionMs);
@@ -372,6 +374,25 @@ export class Poller {
 }
 
 const signed = (ms: number) => `${ms < 0 ? '-' : '+'}${formatDuration(Math.abs(ms))}`;
+
+/** Per source, the earliest time a sample of it was stamped by the read itself (not by the platform). */
+function readStamps(samples: readonly PlatformSample[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const s of samples) if (!s.platformStamped) out.set(s.source, Math.min(out.get(s.source) ?? Infinity, s.atWall));
+  return out;
+}
+
+/**
+ * Everything the platform stamped in an answer happened before the answer was read, so before a
+ * count the same read stamped: a platform time widened by the clock bound past that read is
+ * brought back to just before it (its earliest possible time kept). Else a replica's start, widened,
+ * would land after the read that already counted it, and read as a flap (2, 4, 2, 4).
+ */
+function notAfterTheRead<T extends { atWall: number; resolutionMs: number; platformStamped?: boolean }>(x: T, readAt: number | undefined): T {
+  if (!x.platformStamped || readAt === undefined || x.atWall < readAt) return x;
+  const atWall = readAt - 1;
+  return { ...x, atWall, resolutionMs: Math.max(0, x.resolutionMs - (x.atWall - atWall)) };
+}
 
 function describe(err: unknown): string {
   if (err instanceof ProviderError) return `${err.message}${err.kind === 'throttled' ? ' (throttled)' : ''}`;

@@ -60,13 +60,11 @@ export function expectNothingInvented(records: readonly TimelineLine[], allowed:
  * unless the platform itself went back (`truth`, the platform's values in time order).
  */
 export function expectNoInventedFlap(records: readonly TimelineLine[], source: string, field: 'desired' | 'ready', truth: readonly number[]): void {
-  const seen = records
-    .filter((r) => r.kind === 'sample' && r.source === source && typeof r[field] === 'number')
-    .sort((a, b) => a.t - b.t)
-    .map((r) => r[field] as number);
+  const samples = records.filter((r) => r.kind === 'sample' && r.source === source && typeof r[field] === 'number').sort((a, b) => a.t - b.t);
+  const seen = samples.map((r) => r[field] as number);
   const runs = (xs: readonly number[]) => xs.filter((v, i) => i === 0 || v !== xs[i - 1]);
   const turns = (xs: readonly number[]) => runs(xs).filter((v, i, a) => i > 0 && i < a.length - 1 && Math.sign(v - a[i - 1]!) !== Math.sign(a[i + 1]! - v)).length;
-  expect(turns(seen), `${source} ${field} turned more often than the platform: seen ${runs(seen).join(' ')}, platform ${runs(truth).join(' ')}`).toBeLessThanOrEqual(turns(truth));
+  expect(turns(seen), `${source} ${field} turned more often than the platform: seen ${runs(seen).join(' ')}, platform ${runs(truth).join(' ')}; reads (t/fetchedT/resolution: value) ${samples.map((r) => `${Math.round(r.t)}/${Math.round(r.fetchedT as number)}/${Math.round(r.resolutionMs as number)}${r.platformStamped ? 'p' : ''}: ${r[field]}`).join(', ')}`).toBeLessThanOrEqual(turns(truth));
 }
 
 /**

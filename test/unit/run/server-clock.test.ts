@@ -170,6 +170,30 @@ describe('poller and platform clocks', () => {
     expect(buildTimeline([{ kind: 'header', version: 1, runId: 'r', scaleproofVersion: '0', startedAtWall: BASE, profilePath: 'p', profile: {} as never, provider: 'skewed', pollIntervalMs: 1000, windowMs: 1000 }, ...s.records]).samples.filter((r) => r.source === 'skewed:cpu').map((r) => r.cpuPct)).toEqual([5]);
   });
 
+  it('never places a platform-stamped sample after a count the same read stamped (no flap from the widening)', async () => {
+    const s = poll(0, 130);
+    s.provider.sample = async () => {
+      const now = s.clock.wallNow();
+      // A task started 20 ms before the answer was read: the count before it, then after it, then the read's own count.
+      return [
+        { atWall: now - 21, resolutionMs: 0, source: 'skewed:tasks', ready: 2, platformStamped: true },
+        { atWall: now - 20, resolutionMs: 0, source: 'skewed:tasks', ready: 4, platformStamped: true },
+        { atWall: now, resolutionMs: 5, source: 'skewed:tasks', ready: 4 },
+      ];
+    };
+    s.poller.start();
+    await s.clock.advance(500);
+    await s.clock.runUntil(s.poller.stop());
+    const first = s.samples().slice(0, 3);
+    expect(first.map((r) => r.ready)).toEqual([2, 4, 4]);
+    const [before, start, read] = first as [SampleRecord, SampleRecord, SampleRecord];
+    expect(before.t).toBeLessThan(read.t);
+    expect(start.t).toBeLessThan(read.t);
+    // Still no earlier than the clock bound allows: the earliest possible time is kept.
+    expect(start.t - start.resolutionMs).toBe(read.t - 20 - 130);
+    expect([...s.samples()].sort((a, b) => a.t - b.t).map((r) => r.ready).slice(0, 3)).toEqual([2, 4, 4]);
+  });
+
   it('writes a step of the platform clock and warns about it', async () => {
     const s = poll(-5000, 20);
     s.poller.start();
