@@ -406,7 +406,7 @@ export class FakeAca {
       id: `${this.appId}/revisions/${this.o.app}--rev2/replicas/${r.name}`,
       name: r.name,
       type: 'Microsoft.App/containerApps/revisions/replicas',
-      properties: { createdTime: iso(r.createdAt), runningState: 'NotRunning', containers: [{ name: this.o.app, containerId: `c-${r.name}`, ready: false, started: true, restartCount: 0, runningState: 'Terminated' }] },
+      properties: { createdTime: this.#iso(r.createdAt), runningState: 'NotRunning', containers: [{ name: this.o.app, containerId: `c-${r.name}`, ready: false, started: true, restartCount: 0, runningState: 'Terminated' }] },
     };
   }
 }

@@ -86,14 +86,26 @@ observe_after: 2s
     expectSeenAtTheNextRead(down.firstDesiredDecrease, cut.atWall - startedAtWall, readTimes(records, 'aca:replicas'));
   });
 
-  it('places the first scale-up decision by the new replicas’ createdTime, and its window holds the truth', () => {
+  it('places the first new replica by its createdTime (Azure’s clock, converted), and its window holds the truth', () => {
     const up = report.scaleUps[0]!;
     const decision = fake.decisions.find((d) => d.to > d.from && d.atWall - startedAtWall >= up.loadChangeT)!;
     const truthT = decision.atWall - startedAtWall;
-    const e = records.find((r) => r.kind === 'event' && r.type === 'scale-up' && r.t >= truthT - 5) as unknown as { t: number; resolutionMs: number; platformStamped?: boolean };
+    type Ev = { kind: string; type: string; message: string; t: number; resolutionMs: number; platformStamped?: boolean };
+    const events = records.filter((r) => r.kind === 'event') as unknown as Ev[];
+    const inWindow = (e: Ev) => {
+      expect(e.t).toBeGreaterThanOrEqual(truthT - 5);
+      expect(e.t - e.resolutionMs).toBeLessThanOrEqual(truthT + 5);
+    };
+    // The fake creates the decision's replicas at the decision (createdTime in whole seconds).
+    const created = events.find((e) => e.type === 'info' && e.message.endsWith('created') && e.t >= truthT - 5);
+    expect(created).toBeDefined();
+    expect(created!.platformStamped).toBe(true);
+    inWindow(created!);
+    // The decision itself is stamped by that createdTime when the replicas and the new count
+    // appear in the same read; on a busy machine a read can list the replicas first, and the
+    // decision is then read-stamped (see "Where the mapping disagrees" in providers/aca/README.md).
+    const e = events.find((r) => r.type === 'scale-up' && r.t >= truthT - 5);
     expect(e).toBeDefined();
-    expect(e.platformStamped).toBe(true);
-    expect(e.t).toBeGreaterThanOrEqual(truthT - 5);
-    expect(e.t - e.resolutionMs).toBeLessThanOrEqual(truthT + 5);
+    if (e!.platformStamped) inWindow(e!);
   });
 });
