@@ -19,10 +19,10 @@
  *                         off, a minute is served only `metricDelayMs` after it ended.
  *   latePoints            a minute's point appears only `afterMs` after the minute ended.
  *   revisedPoints         a minute is first served with a provisional value, corrected later.
- * What they follow: Microsoft's metric-chart troubleshooting guide says an unexpected drop in the
- * last minutes is usually because "the last metric data points haven't been received or processed
- * by Azure yet" (https://learn.microsoft.com/en-us/azure/azure-monitor/essentials/metrics-troubleshoot#chart-shows-unexpected-drop-in-values,
- * as quoted in MicrosoftDocs/azure-docs#119644); a user querying PT1M points found the newest two
+ * What they follow: Microsoft's metric-chart troubleshooting guide: "A drop in sums or counts can
+ * mislead you when the chart shows the most-recent minutes because Azure hasn't received or
+ * processed the last metric data points yet." (https://learn.microsoft.com/en-us/azure/azure-monitor/essentials/metrics-troubleshoot#chart-shows-unexpected-drop-in-values,
+ * read in the MicrosoftDocs/azure-docs source of that page); a user querying PT1M points found the newest two
  * minutes served as 0 and, "if I go 2 minutes into the future and query the same time interval
  * again, then the time interval which originally had 0 in it now has a different value"
  * (https://github.com/Azure/azure-libraries-for-net/issues/499); and "Azure Monitor is an
@@ -75,17 +75,25 @@ export interface FakeAcaOptions {
 export interface FakeAcaUnkind {
   /**
    * ARM's token bucket for reads, per subscription and region; an empty bucket answers 429 with
-   * Retry-After (retryAfterSeconds; 0: no header). "Azure Resource Manager applies throttling
-   * using the token bucket algorithm" ... reads: bucket size 250, refill 25 per second
+   * Retry-After (retryAfterSeconds; 0: no header). "Azure now employs a token bucket algorithm to
+   * manage throttling." (https://azure.microsoft.com/updates/azure-resource-manager-throttling/);
+   * reads: bucket size 250, refill 25 per second (not verified against the live English page:
+   * searched the docs corpus; the table was read in its translated copies). "When you reach the
+   * limit, you receive the HTTP status code **429 Too many requests**. The response includes a
+   * **Retry-After** value, which specifies the number of seconds your application should wait
+   * (or sleep) before sending the next request."
    * (https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling).
    * Default that bucket with Retry-After 5; false: off.
    */
   throttle?: { burst: number; refillPerSec: number; retryAfterSeconds: number } | false;
   /**
    * A replica removed by a scale-in stays in the replica list this long, runningState
-   * NotRunning, its container Terminated and not ready (ACA runs on Kubernetes: a pod being
-   * deleted stays until its grace period ends, "terminationGracePeriodSeconds" default 30 s:
-   * https://learn.microsoft.com/azure/container-apps/application-lifecycle-management#shutdown).
+   * NotRunning, its container Terminated and not ready. Container Apps shutdown (a scale-in is
+   * one of its cases): "If your application doesn't respond within 30 seconds to the SIGTERM
+   * message, then SIGKILL terminates your container."
+   * (https://learn.microsoft.com/azure/container-apps/application-lifecycle-management#shutdown).
+   * That the replica stays listed meanwhile is not on that page (not verified against the live
+   * page: searched the docs and pages corpora).
    * Default 0.
    */
   lingerMs?: number;

@@ -40,9 +40,10 @@ export class FakeGoogleApis {
   /**
    * Unkind modes (test/fakes/README.md, "Unkind modes"); set before the provider reads.
    * - `logReadsPerMinute`: Cloud Logging's entries.list read quota, per project per (model)
-   *   minute (60 s / timeScale real), answered RESOURCE_EXHAUSTED beyond it. "Number of
-   *   entries.list requests: 60 per minute, per Google Cloud project"
-   *   (https://cloud.google.com/logging/quotas), shared with every console user. Default 60;
+   *   minute (60 s / timeScale real), answered RESOURCE_EXHAUSTED beyond it: 60 entries.list
+   *   requests per minute per Google Cloud project (https://cloud.google.com/logging/quotas; not
+   *   verified against the live page: searched the docs and pages corpora, whose copies stop
+   *   before the Logging API table), shared with every console user. Default 60;
    *   0: no quota.
    * - `throttle`: a token bucket over GetService and ListTimeSeries answering
    *   RESOURCE_EXHAUSTED ("Quota exceeded"), as Google APIs do past a rate quota

@@ -17,10 +17,12 @@
  * seconds." and "The values in the statement vary for specific metrics"
  * (https://cloud.google.com/monitoring/api/v3/latency-n-retention): points sampled in one minute
  * become visible at different times, so a minute read early is short of the points still to come
- * and changes when they arrive; and an aligner groups "all the data points in an alignment_period
- * ... resulting in a single data point for each alignment_period with end timestamp at the end of
- * the period" (https://cloud.google.com/dotnet/docs/reference/Google.Cloud.Monitoring.V3/latest/Google.Cloud.Monitoring.V3.Aggregation.Types.Aligner,
- * googleapis.dev Aligner enum), so a query whose interval ends now aligns the current period from
+ * and changes when they arrive; and an aligner: "Except for ALIGN_NONE, all alignments cause all
+ * the data points in an alignment_period to be mathematically grouped together, resulting in a
+ * single data point for each alignment_period with end timestamp at the end of the period."
+ * (https://cloud.google.com/dotnet/docs/reference/Google.Cloud.Monitoring.V3/latest/Google.Cloud.Monitoring.V3.Aggregation.Types.Aligner,
+ * googleapis.dev Aligner enum; read in the Monitoring API v3 Aggregation.perSeriesAligner
+ * description), so a query whose interval ends now aligns the current period from
  * the points it has so far, stamped at that period's end.
  */
 import { servedValue, visibleAt, type UnkindPointModes } from '../shared/unkind-points.js';

@@ -118,9 +118,10 @@ export interface FakeEcsUnkind {
   throttle?: { burst: number; refillPerSec: number } | false;
   /**
    * DescribeServices and ListTasks answer from the service's state this long ago (DescribeTasks
-   * of a named task answers its current state). ECS: "The Amazon ECS API follows an eventual
-   * consistency model ... the result of an API command you run that affects your Amazon ECS
-   * resources might not be immediately visible to all subsequent commands you run."
+   * of a named task answers its current state). ECS (RunTask): "The Amazon ECS API follows an
+   * eventual consistency model. This is because of the distributed nature of the system
+   * supporting the API. This means that the result of an API command you run that affects your
+   * Amazon ECS resources might not be immediately visible to all subsequent commands you run."
    * (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html). Default 0.
    */
   consistencyLagMs?: number;

@@ -30,17 +30,28 @@ export interface FakeKubeApiOptions {
 export interface FakeKubeUnkind {
   /**
    * Lists honour `limit` and `continue` (a consistent snapshot per list); `pageSize` also caps
-   * every page, as the server may: "the server will respond with no more than limit resources,
-   * but may return fewer" ... "If there are more resources, the server sets continue in the
-   * ListMeta" (https://kubernetes.io/docs/reference/using-api/api-concepts/#retrieving-large-results-sets-in-chunks).
+   * every page: "A client should specify the maximum results they wish to receive in each chunk
+   * with `limit` and the server will return up to `limit` resources in the result and include a
+   * `continue` value if there are more resources in the collection."
+   * (https://kubernetes.io/docs/reference/using-api/api-concepts/#retrieving-large-results-sets-in-chunks);
+   * ListOptions limit: "Setting a limit may return fewer than the requested amount of items (up
+   * to zero items) in the event all requested objects are filtered out and clients should only
+   * use the presence of the continue field to determine whether more results are available."
+   * (https://kubernetes.io/docs/reference/kubernetes-api/common-parameters/common-parameters/#limit).
    * Default 0: no cap beyond the client's limit (a list without limit is one page, as real).
    */
   pageSize?: number;
   /**
    * API Priority and Fairness: reads beyond a token bucket are rejected with 429 Too Many
-   * Requests and a Retry-After header (retryAfterSeconds; 0: no header). "When a request is
-   * rejected by APF, it's answered with HTTP 429 Too Many Requests"
-   * (https://kubernetes.io/docs/concepts/cluster-administration/flow-control/). Watches are not
+   * Requests and a Retry-After header (retryAfterSeconds; 0: no header). "A type of `Reject`
+   * means that excess traffic will immediately be rejected with an HTTP 429 (Too Many Requests)
+   * error." (https://kubernetes.io/docs/concepts/cluster-administration/flow-control/, read in
+   * the kubernetes/website source; the Retry-After header is not on that page: not verified
+   * against the live page, searched the docs and kubernetes/website; the API conventions tell a
+   * client given 429 to "Read the `Retry-After` HTTP header from the response, and wait at least
+   * that long before retrying.",
+   * https://github.com/kubernetes/community/blob/master/contributors/devel/sig-architecture/api-conventions.md).
+   * Watches are not
    * counted (long-running). Default false: a healthy control plane rejects nothing.
    */
   throttle?: { burst: number; refillPerSec: number; retryAfterSeconds: number } | false;
