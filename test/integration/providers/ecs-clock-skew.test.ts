@@ -115,7 +115,12 @@ targets:
     expect(down).toBeDefined();
     // As in ecs-cli-e2e: a scale-in decided in the last poll before the drop is counted from the drop;
     // one the baseline already shows is not the first decrease.
-    const decision = fake.decisions.find((d) => d.to < d.from && d.from <= down.baselineReplicas && d.atWall - startedAtWall >= down.loadChangeT - POLL_MS)!;
+    const decision = fake.decisions.find((d) => {
+      const t = d.atWall - startedAtWall;
+      const shownByBaseline = t < down.loadChangeT && d.to === down.baselineReplicas;
+      return d.to < d.from && t >= down.loadChangeT - POLL_MS && !shownByBaseline;
+    })!;
+    expect(decision, JSON.stringify({ down, decisions: fake.decisions.map((d) => ({ t: d.atWall - startedAtWall, from: d.from, to: d.to })) })).toBeDefined();
     expectSeenAtTheNextRead(down.firstDesiredDecrease, decision.atWall - startedAtWall, readTimes(records, 'ecs:DescribeServices'));
     const settledDesired = (down as unknown as { settledDesired: number }).settledDesired;
     const settled = fake.readiness.find((r) => r.atWall - startedAtWall >= down.loadChangeT - POLL_MS && r.running <= settledDesired)!;
