@@ -116,10 +116,10 @@ describe('scaleproof run against the local provider', () => {
   it('measures the scale-down decision within one poll interval of the autoscaler’s record', () => {
     const down = report.scaleDowns.find((d) => d.outcome === 'scaled')!;
     expect(down).toBeDefined();
-    // The first decrease the autoscaler decided from the last poll before the drop on (one decided
-    // just before it is first seen after it), unless the baseline already shows it. Not "below the
-    // baseline": desired may still rise after the drop, and its first fall is then from above it.
-    const decision = events.find((e) => e.type === 'scale-down' && e.t >= down.loadChangeT - POLL_MS && !(e.t < down.loadChangeT && e.to === down.baselineReplicas))!;
+    // The analysis's first decrease is the first time desired goes BELOW the baseline (desired at
+    // the load change): its truth is the first decision to below it, from the last poll before the
+    // drop on (one decided just before the drop is first seen after it).
+    const decision = events.find((e) => e.type === 'scale-down' && e.t >= down.loadChangeT - POLL_MS && e.to! < down.baselineReplicas)!;
     expect(decision, story()).toBeDefined();
     expectSeenAtTheNextRead(down.firstDesiredDecrease, decision.t, reads);
   });

@@ -113,13 +113,11 @@ targets:
   it('scale-down: the decision is seen at the next read, ready-at-settled contains the truth within its margin', () => {
     const down = report.scaleDowns.find((d) => d.outcome === 'scaled')!;
     expect(down).toBeDefined();
-    // As in ecs-cli-e2e: a scale-in decided in the last poll before the drop is counted from the drop;
-    // one the baseline already shows is not the first decrease.
-    const decision = fake.decisions.find((d) => {
-      const t = d.atWall - startedAtWall;
-      const shownByBaseline = t < down.loadChangeT && d.to === down.baselineReplicas;
-      return d.to < d.from && t >= down.loadChangeT - POLL_MS && !shownByBaseline;
-    })!;
+    // The analysis's first decrease is the first time desired goes BELOW the baseline (desired at
+    // the load change): its truth is the first decision to below it, from the last poll before the
+    // drop on (one decided just before the drop is first seen after it). Desired may still rise after
+    // the drop, so its first fall may start above the baseline.
+    const decision = fake.decisions.find((d) => d.to < down.baselineReplicas && d.atWall - startedAtWall >= down.loadChangeT - POLL_MS)!;
     expect(decision, JSON.stringify({ down, decisions: fake.decisions.map((d) => ({ t: d.atWall - startedAtWall, from: d.from, to: d.to })) })).toBeDefined();
     expectSeenAtTheNextRead(down.firstDesiredDecrease, decision.atWall - startedAtWall, readTimes(records, 'ecs:DescribeServices'));
     const settledDesired = (down as unknown as { settledDesired: number }).settledDesired;
